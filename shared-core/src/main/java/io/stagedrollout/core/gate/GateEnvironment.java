@@ -1,0 +1,20 @@
+package io.stagedrollout.core.gate;
+
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * What gate probes may use from the world. Secrets (tokens, passwords) are read from {@code env} by name at
+ * measurement time; they never appear in plans, state or journals.
+ *
+ * @param env     environment variables (the process environment, or Jenkins credentials bound as variables)
+ * @param workDir where relative paths and commands in gates are resolved
+ */
+public record GateEnvironment(Map<String, String> env, Path workDir, HttpClient http, Clock clock) {
+    public static GateEnvironment system(Path workDir) {
+        return new GateEnvironment(System.getenv(), workDir,
+                HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build(), Clock.systemUTC());
+    }
+}

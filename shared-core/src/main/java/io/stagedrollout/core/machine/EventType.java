@@ -1,0 +1,22 @@
+package io.stagedrollout.core.machine;
+
+/** The event types the machine writes to the journal. Strings in the journal, so readers need not know this enum. */
+public final class EventType {
+    public static final String STARTED = "STARTED";
+    public static final String RING_DEPLOYING = "RING_DEPLOYING";
+    public static final String RING_DEPLOYED = "RING_DEPLOYED";
+    public static final String DEPLOY_FAILED = "DEPLOY_FAILED";
+    public static final String MEASURED = "MEASURED";
+    public static final String RING_PASSED = "RING_PASSED";
+    public static final String RING_FAILED = "RING_FAILED";
+    public static final String RING_INCONCLUSIVE = "RING_INCONCLUSIVE";
+    public static final String AWAITING_APPROVAL = "AWAITING_APPROVAL";
+    public static final String PROMOTED = "PROMOTED";
+    public static final String COMPLETED = "COMPLETED";
+    public static final String ROLLBACK_STARTED = "ROLLBACK_STARTED";
+    public static final String ROLLED_BACK = "ROLLED_BACK";
+    public static final String REVERT_FAILED = "REVERT_FAILED";
+    public static final String ABORTED = "ABORTED";
+
+    private EventType() {}
+}

@@ -1,0 +1,40 @@
+package io.stagedrollout.core.plan;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated plan with its rings expanded (strategy shorthands already turned into rings). Immutable; a copy is
+ * kept in the rollout's state so that later CI jobs can act on the rollout without the plan file.
+ */
+public record RolloutPlan(
+        String service,
+        String environment,
+        Strategy strategy,
+        List<Ring> rings,
+        Map<String, GateSpec> gates,
+        Map<String, ActionSpec> actions) {
+    public static final String DEFAULT_DEPLOY = "deploy";
+    public static final String DEFAULT_REVERT = "revert";
+
+    public RolloutPlan {
+        rings = List.copyOf(rings);
+        gates = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(gates));
+        actions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(actions));
+    }
+
+    public String key() {
+        return service + "/" + environment;
+    }
+
+    public Ring ring(int index) {
+        return rings.get(index);
+    }
+
+    public int ringIndex(String name) {
+        for (int i = 0; i < rings.size(); i++) {
+            if (rings.get(i).name().equals(name)) return i;
+        }
+        return -1;
+    }
+}

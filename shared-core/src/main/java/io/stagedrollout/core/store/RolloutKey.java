@@ -1,0 +1,53 @@
+package io.stagedrollout.core.store;
+
+import java.util.regex.Pattern;
+
+/**
+ * A rollout's key, {@code service/environment}. Both parts are lowercase letters, digits, '.', '_' and '-', start
+ * with a letter or digit and are at most 63 characters, so a key can never address a path outside a state
+ * directory ({@code ..}, '/', NUL and absolute paths are impossible by construction).
+ */
+public record RolloutKey(String service, String environment) {
+    private static final Pattern PART = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
+    public RolloutKey {
+        check("service", service);
+        check("environment", environment);
+    }
+
+    public static boolean validPart(String s) {
+        return s != null && PART.matcher(s).matches();
+    }
+
+    private static void check(String what, String s) {
+        if (!validPart(s)) {
+            throw new IllegalArgumentException("the " + what + " '" + printable(s)
+                    + "' is not valid: use 1 to 63 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+    }
+
+    /** Parses {@code service/environment}; the message names what is wrong. */
+    public static RolloutKey parse(String key) {
+        if (key == null || key.isEmpty()) throw new IllegalArgumentException("the rollout key is empty; write service/environment");
+        int slash = key.indexOf('/');
+        if (slash < 0 || key.indexOf('/', slash + 1) >= 0) {
+            throw new IllegalArgumentException("the rollout key '" + printable(key) + "' must be service/environment");
+        }
+        return new RolloutKey(key.substring(0, slash), key.substring(slash + 1));
+    }
+
+    static String printable(String s) {
+        if (s == null) return "";
+        StringBuilder sb = new StringBuilder();
+        s.codePoints().limit(80).forEach(c -> {
+            if (c < 0x20 || c == 0x7f) sb.append(String.format("\\u%04x", c));
+            else sb.appendCodePoint(c);
+        });
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return service + "/" + environment;
+    }
+}
