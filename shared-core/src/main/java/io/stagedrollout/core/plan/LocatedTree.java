@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import com.fasterxml.jackson.core.JsonParseException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -142,6 +144,11 @@ public final class LocatedTree {
                 return arr;
             }
             case VALUE_STRING -> {
+                // Jackson does not expand YAML aliases: it would hand over the anchor's name as if it were the value
+                if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+                    throw new JsonParseException(p, "YAML aliases (*" + p.getText() + ") are not supported in plans; "
+                            + "write the value out", p.currentTokenLocation());
+                }
                 return nf.textNode(p.getText());
             }
             case VALUE_NUMBER_INT -> {
