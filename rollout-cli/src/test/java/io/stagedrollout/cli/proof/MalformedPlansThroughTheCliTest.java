@@ -46,6 +46,10 @@ class MalformedPlansThroughTheCliTest {
             assertThat(out.path("result").asText()).isEqualTo("invalid");
             assertThat(out.path("exitCode").asInt()).isEqualTo(2);
             assertThat(out.path("problems")).isNotEmpty();
+            StringBuilder problems = new StringBuilder();
+            out.path("problems").forEach(p -> problems.append(p.path("path").asText()).append(": ")
+                    .append(p.path("message").asText()).append('\n'));
+            assertThat(problems.toString().replaceAll("(?m)^: ", "")).contains(entry.mustName());
         }
         assertThat(Files.exists(state)).as("nothing written to the state directory").isFalse();
     }
@@ -64,7 +68,7 @@ class MalformedPlansThroughTheCliTest {
 
     private static void assertRefused(MalformedPlanCorpus.Entry entry, Cli.Result r) {
         assertThat(r.exit()).as("%s: %s", entry, r.all()).isEqualTo(2);
-        assertThat(r.all()).contains(entry.mustName());
+        if (!r.stdout().startsWith("{")) assertThat(r.all()).contains(entry.mustName());
         assertThat(r.all()).doesNotContain("\tat ", "Exception", "\u202e", "\u0000");
         assertThat(r.all().length()).as("output stays readable").isLessThan(20_000);
     }

@@ -57,17 +57,4 @@ class MalformedPlanCorpusTest {
         Throwable thrown = catchThrowable(() -> PlanReader.read(big));
         assertThat(thrown).isInstanceOf(InvalidPlanException.class).hasMessageContaining("larger than");
     }
-
-    @Test
-    void aYamlAliasIsRefusedRatherThanReadAsItsAnchorName() {
-        String plan = """
-                service: checkout
-                environment: production
-                rings:
-                  - {name: canary, exposure: 5%, bake: &b 10m}
-                  - {name: everyone, exposure: 100%, bake: *b}
-                """;
-        Throwable thrown = catchThrowable(() -> PlanReader.parse(plan));
-        assertThat(thrown).isInstanceOf(InvalidPlanException.class).hasMessageContaining("YAML aliases (*b)");
-    }
 }
