@@ -75,7 +75,9 @@ abstract class Base implements Callable<Integer> {
             var provider = StoreProvider.find(location);
             if (provider.isPresent()) return provider.get().open(location, env);
             if (location.contains("://") || location.startsWith("jdbc:")) {
+                // a location may carry a password (user:password@, ?password=): never print it
                 throw new Invalid("--store " + location.replaceAll("//[^@/]*@", "//***@")
+                        .replaceAll("(?i)(password|passwd|pwd|secret|token)=[^&;]*", "$1=***")
                         + " is not supported by this build (supported: a directory, jdbc:postgresql://…)");
             }
             return new FileRolloutStore(Path.of(location.startsWith("file:") ? location.substring(5) : location));
