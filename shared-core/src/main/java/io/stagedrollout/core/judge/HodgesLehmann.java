@@ -72,7 +72,7 @@ public final class HodgesLehmann {
             long mid = (lo & hi) + ((lo ^ hi) >> 1); // floor of the mean, without overflow
             if (countAtMost(unsortable(mid)) >= k) hi = mid; else lo = mid + 1;
         }
-        return unsortable(lo);
+        return unsortable(lo) + 0.0; // -0.0 and 0.0 count alike; report 0.0
     }
 
     /** How many canary_i - baseline_j are <= d. */
