@@ -30,10 +30,10 @@ import picocli.CommandLine.Option;
         description = "Monte Carlo comparison of canary decision rules on simulated traffic.")
 public final class DetectionBench implements Callable<Integer> {
     @Option(names = "--runs", description = "simulated bakes per scenario and regression (default ${DEFAULT-VALUE})")
-    int runs = 200;
+    int runs = 1000;
     @Option(names = "--calibration-runs", description = "A/A bakes used to tune the threshold and judge rules (default ${DEFAULT-VALUE})")
-    int calibrationRuns = 200;
-    @Option(names = "--big", description = "the bigger run: 2000 bakes per cell and 2000 calibration bakes")
+    int calibrationRuns = 1000;
+    @Option(names = "--big", description = "the bigger run: 10000 bakes per cell and 10000 calibration bakes (about 3 minutes)")
     boolean big;
     @Option(names = "--seed", description = "random seed (default ${DEFAULT-VALUE})")
     long seed = 20260326L;
@@ -67,8 +67,8 @@ public final class DetectionBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (big) {
-            runs = Math.max(runs, 2000);
-            calibrationRuns = Math.max(calibrationRuns, 2000);
+            runs = Math.max(runs, 10_000);
+            calibrationRuns = Math.max(calibrationRuns, 10_000);
         }
         long started = System.nanoTime();
         int steps = bakeMinutes * 60 / intervalSeconds;
