@@ -4,7 +4,7 @@ import io.stagedrollout.core.gate.GateRules;
 import java.util.List;
 
 /**
- * The state of a sequential comparison after some intervals: the always-valid p-value, the confidence sequence for
+ * The state of a sequential comparison after some intervals: the always-valid p-value, always-valid bounds for
  * the rate ratio, and whether a regression was detected or one of the stated size ruled out. Rebuilt from the list
  * of intervals every time, so a restarted process reaches exactly the same state from stored counts.
  */
@@ -25,7 +25,7 @@ public record SequentialAnalysis(
 
     public static SequentialAnalysis of(List<IntervalCounts> history, double alpha, double minEffect, Direction direction) {
         SequentialRateTest test = new SequentialRateTest(alpha, minEffect, direction);
-        RatioConfidenceSequence cs = new RatioConfidenceSequence(alpha, Math.max(0.05, Math.log(minEffect)));
+        RatioConfidenceSequence cs = new RatioConfidenceSequence(direction == Direction.EITHER ? alpha / 2 : alpha, minEffect);
         long cr = 0, ce = 0, br = 0, be = 0;
         for (IntervalCounts c : history) {
             test.add(c);
@@ -46,16 +46,17 @@ public record SequentialAnalysis(
     }
 
     /**
-     * In words and numbers: "canary 2.1% (42/2000) vs baseline 1% (398/39800), ratio 2.1, 95% confidence sequence
-     * [1.4, 3.2]; always-valid p 0.0031 <= alpha 0.05 after 7 intervals: regression".
+     * In words and numbers: "canary 4% (16/400) vs baseline 1% (36/3600), ratio 4.03, always-valid 99% bounds
+     * [1.32, 10.29]; always-valid p 0.0016 <= alpha 0.01 after 2 intervals: regression (increase)".
      */
     public String explain() {
         StringBuilder sb = new StringBuilder();
         sb.append("canary ").append(rate(canaryErrors, canaryRequests)).append(" vs baseline ")
                 .append(rate(baselineErrors, baselineRequests));
         if (!Double.isNaN(estimate)) sb.append(", ratio ").append(GateRules.number(RatioInterval.round(estimate)));
-        sb.append(", ").append(GateRules.number((1 - alpha) * 100)).append("% confidence sequence ")
-                .append(interval == null ? "empty (rates are not in a steady ratio)" : interval.toString());
+        double level = direction == Direction.EITHER ? alpha / 2 : alpha;
+        sb.append(", always-valid ").append(GateRules.number((1 - level) * 100)).append("% bounds ")
+                .append(interval == null ? "crossed (the rates are not in a steady ratio)" : interval.toString());
         sb.append("; always-valid p ").append(GateRules.number(pValue))
                 .append(regressionDetected ? " <= " : " > ").append("alpha ").append(GateRules.number(alpha))
                 .append(" after ").append(intervals).append(intervals == 1 ? " interval" : " intervals");

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 
 /**
  * {@code kind: sequential} — canary versus baseline on a rate (errors / requests) with an always-valid test: each
- * interval it reports the always-valid p-value and a confidence sequence for the rate ratio, FAILS the moment the
+ * interval it reports the always-valid p-value and always-valid bounds for the rate ratio, FAILS the moment the
  * p-value reaches {@code alpha}, and otherwise PASSES, so a good version is falsely rolled back with probability at
  * most {@code alpha} however often the gate looks. See {@link SequentialRateTest} for the statistics.
  * <pre>

@@ -14,15 +14,12 @@ package io.stagedrollout.core.judge.sequential;
  * "Time-uniform, nonparametric, nonasymptotic confidence sequences", Annals of Statistics 49(2), 2021, whose method
  * of mixtures {@link RatioConfidenceSequence} uses for the interval.
  *
- * <p>The mixing prior is put where the user says regressions matter: a normal on log-ratio centred on
- * ln(minEffect) with that same spread, discretised, on the regression side only for {@code increase} or
- * {@code decrease} (which makes the null composite: a canary that is better than the baseline never trips it),
- * on both sides for {@code either}. Any fixed prior keeps the guarantee; this one only tunes power.
+ * <p>The mixing prior ({@link MixingPrior}) is put where the user says regressions matter, on the regression side
+ * only for {@code increase} or {@code decrease} (which makes the null composite: a canary that is better than the
+ * baseline never trips it), half on each side for {@code either}. Any fixed prior keeps the guarantee; this one
+ * only tunes power.
  */
 public final class SequentialRateTest {
-    private static final int POINTS_PER_EFFECT = 8;
-    private static final int EFFECTS_SPANNED = 6;
-
     private final double alpha;
     private final double minEffect;
     private final Direction direction;
@@ -44,7 +41,8 @@ public final class SequentialRateTest {
         this.minEffect = minEffect;
         this.direction = direction;
         double mu = Math.log(minEffect);
-        int n = POINTS_PER_EFFECT * EFFECTS_SPANNED;
+        double[] prior = MixingPrior.logWeights(mu);
+        int n = MixingPrior.SIZE;
         int sides = direction == Direction.EITHER ? 2 : 1;
         double[] grid = new double[1 + sides * n];
         double[] w = new double[grid.length];
@@ -54,14 +52,11 @@ public final class SequentialRateTest {
         for (int side = 0; side < sides; side++) {
             double sign = direction == Direction.DECREASE || side == 1 ? -1 : 1;
             for (int j = 1; j <= n; j++) {
-                double u = mu * j / POINTS_PER_EFFECT;
-                grid[k] = sign * u;
-                w[k] = -0.5 * Math.pow((u - mu) / mu, 2);
+                grid[k] = sign * MixingPrior.offset(mu, j);
+                w[k] = prior[j] - Math.log(sides); // either: half the mass on each side
                 k++;
             }
         }
-        double norm = logSumExp(w, 1, w.length);
-        for (int j = 1; j < w.length; j++) w[j] -= norm;
         this.likelihood = new RatioLikelihood(grid);
         this.logWeight = w;
     }

@@ -10,24 +10,47 @@ import org.junit.jupiter.api.Test;
 
 class SequentialAnalysisTest {
     @Test
-    void confidenceSequenceHoldsTheTrueRatioAtEveryIntervalInAtLeastOneMinusAlphaOfBakes() {
+    void eachBoundHoldsTheTrueRatioAtEveryIntervalInAtLeastOneMinusAlphaOfBakes() {
         double alpha = 0.1;
-        int runs = 200;
+        int runs = 300;
         Scenario twice = new Scenario(20, 0.2, 0.01, 2.0, 60, 40);
         SplittableRandom root = new SplittableRandom(11);
-        int missed = 0;
+        int lowerMissed = 0, upperMissed = 0;
         for (int r = 0; r < runs; r++) {
-            RatioConfidenceSequence cs = new RatioConfidenceSequence(alpha, Math.log(1.5));
-            boolean miss = false;
+            RatioConfidenceSequence cs = new RatioConfidenceSequence(alpha, 1.5);
+            boolean lowerMiss = false, upperMiss = false;
             for (IntervalCounts c : twice.simulate(root.split())) {
                 cs.add(c);
                 RatioInterval i = cs.interval();
-                if (i == null || !i.contains(2.0)) miss = true;
+                lowerMiss |= i == null || (!i.lowOpen() && i.low() > 2.0);
+                upperMiss |= i == null || (!i.highOpen() && i.high() < 2.0);
             }
-            if (miss) missed++;
+            if (lowerMiss) lowerMissed++;
+            if (upperMiss) upperMissed++;
         }
         // Monte Carlo margin: three standard errors of a rate alpha over `runs` bakes
-        assertThat((double) missed / runs).isLessThanOrEqualTo(alpha + 3 * Math.sqrt(alpha * (1 - alpha) / runs));
+        double margin = 3 * Math.sqrt(alpha * (1 - alpha) / runs);
+        assertThat((double) lowerMissed / runs).isLessThanOrEqualTo(alpha + margin);
+        assertThat((double) upperMissed / runs).isLessThanOrEqualTo(alpha + margin);
+    }
+
+    @Test
+    void lowerBoundExceedsOneExactlyWhenTheIncreaseTestFails() {
+        SplittableRandom random = new SplittableRandom(8);
+        int detected = 0;
+        for (int run = 0; run < 100; run++) {
+            SequentialRateTest test = new SequentialRateTest(0.05, 1.5, Direction.INCREASE);
+            RatioConfidenceSequence cs = new RatioConfidenceSequence(0.05, 1.5);
+            for (IntervalCounts c : new Scenario(10, 0.1, 0.02, 1.6, 60, 30).simulate(random.split())) {
+                test.add(c);
+                cs.add(c);
+                RatioInterval i = cs.interval();
+                boolean excludesOne = i != null && !i.lowOpen() && i.low() > 1.0;
+                assertThat(excludesOne).isEqualTo(test.regressionDetected());
+            }
+            if (test.regressionDetected()) detected++;
+        }
+        assertThat(detected).isBetween(10, 90);
     }
 
     @Test
@@ -48,6 +71,6 @@ class SequentialAnalysisTest {
         SequentialAnalysis a = SequentialAnalysis.of(h, 0.05, 1.5, Direction.INCREASE);
         assertThat(a.regressionDetected()).isTrue();
         assertThat(a.explain()).startsWith("canary 2.05% (82/4000) vs baseline 1% (798/79600), ratio 2.")
-                .contains("95% confidence sequence [").contains("<= alpha 0.05 after 2 intervals: regression (increase)");
+                .contains("always-valid 95% bounds [").contains("<= alpha 0.05 after 2 intervals: regression (increase)");
     }
 }
