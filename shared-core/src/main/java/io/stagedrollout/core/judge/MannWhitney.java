@@ -51,7 +51,7 @@ public final class MannWhitney {
         int m = baseline.length;
         if (n == 0 || m == 0) throw new IllegalArgumentException("both samples need at least one value");
         Ranks ranks = Ranks.of(canary, baseline);
-        double u = ranks.canaryRankSum() - n * (n + 1) / 2.0;
+        double u = ranks.canaryRankSum() - n * (n + 1.0) / 2.0; // in double: n * (n + 1) overflows int above n = 46340
         boolean ties = ranks.tieTerm() > 0;
         if (options.exactWhenPossible() && !ties && n <= ExactU.MAX_SIZE && m <= ExactU.MAX_SIZE) {
             ExactU dist = new ExactU(n, m);
