@@ -9,9 +9,11 @@ import io.stagedrollout.core.engine.EngineResult;
 import io.stagedrollout.core.engine.RolloutEngine;
 import io.stagedrollout.core.machine.Actor;
 import io.stagedrollout.core.machine.RolloutEvent;
+import io.stagedrollout.core.machine.RolloutState;
 import io.stagedrollout.core.machine.Status;
 import io.stagedrollout.core.store.FileRolloutStore;
 import io.stagedrollout.core.store.RolloutKey;
+import io.stagedrollout.core.store.RolloutStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,11 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  * and the journal holds exactly the events of the answers that said "applied".
  */
 class ContendedCommandsTest {
-    static final RolloutKey KEY = new RolloutKey("contend", "prod");
+    /** Unique per run, so a shared database store (see the subclass) never sees a previous run's rollout. */
+    final RolloutKey KEY = new RolloutKey("contend", "prod-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36));
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PLAN = """
             service: contend
-            environment: prod
+            environment: ENVIRONMENT
             rings:
               - {name: canary, exposure: 10%, bake: 0s, approval: manual}
               - {name: everyone, exposure: 100%, bake: 0s}
@@ -47,6 +50,20 @@ class ContendedCommandsTest {
 
     @TempDir
     Path work;
+
+    /** The --store location the contenders share: the file store in the test's directory here. */
+    String location() {
+        return work.resolve(".rollout").toString();
+    }
+
+    RolloutStore openStore() throws Exception {
+        return new FileRolloutStore(Path.of(location()));
+    }
+
+    /** What must hold of the store after the contest; the file store is also checked byte by byte. */
+    RolloutState assertConsistent() throws Exception {
+        return StoreChecks.assertConsistent(Path.of(location()), KEY).orElseThrow();
+    }
 
     long jvmStartMillis;
 
@@ -62,7 +79,7 @@ class ContendedCommandsTest {
         assertThat(answers).filteredOn(a -> a.result().equals("applied")).hasSize(1);
         assertThat(answers).extracting(Answer::result).allSatisfy(r -> assertThat(r).isIn("applied", "already-done", "conflict"));
         assertThat(events("PROMOTED")).hasSize(1);
-        assertThat(StoreChecks.assertConsistent(work.resolve(".rollout"), KEY).orElseThrow().status()).isEqualTo(Status.PROMOTING);
+        assertThat(assertConsistent().status()).isEqualTo(Status.PROMOTING);
     }
 
     @Test
@@ -80,7 +97,7 @@ class ContendedCommandsTest {
                     .hasSize((int) applied);
         }
         assertThat(answers).filteredOn(a -> a.result().equals("applied")).isNotEmpty();
-        var state = StoreChecks.assertConsistent(work.resolve(".rollout"), KEY).orElseThrow();
+        var state = assertConsistent();
         assertThat(state.status()).isIn(Status.PROMOTING, Status.ROLLED_BACK, Status.ABORTED);
         if (state.status() == Status.ROLLED_BACK) {
             assertThat(Files.readAllLines(work.resolve("actions.log"))).containsOnlyOnce("revert 1.0.0");
@@ -88,10 +105,11 @@ class ContendedCommandsTest {
     }
 
     private void awaitingApprovalOfCanary() throws Exception {
-        Files.writeString(work.resolve("plan.yaml"), PLAN);
-        assertThat(Cli.run(work, "start", "plan.yaml", "--version", "2.0.0", "--stable-version", "1.0.0").exit()).isZero();
+        Files.writeString(work.resolve("plan.yaml"), PLAN.replace("ENVIRONMENT", KEY.environment()));
+        Cli.Result started = Cli.run(work, "start", "plan.yaml", "--version", "2.0.0", "--stable-version", "1.0.0", "--store", location());
+        assertThat(started.exit()).as(started.all()).isZero();
         long t0 = System.nanoTime();
-        Cli.Result advanced = Cli.run(work, "advance", "--rollout", KEY.toString());
+        Cli.Result advanced = Cli.run(work, "advance", "--rollout", KEY.toString(), "--store", location());
         jvmStartMillis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(advanced.exit()).as(advanced.all()).isEqualTo(4);
     }
@@ -104,7 +122,7 @@ class ContendedCommandsTest {
             List<Future<Answer>> futures = new ArrayList<>();
             List<Cli.Running> processes = new ArrayList<>();
             for (String c : processCommands) processes.add(Cli.start(work, Map.of("ROLLOUT_ACTOR", "process-" + processes.size()), args(c)));
-            FileRolloutStore store = new FileRolloutStore(work.resolve(".rollout"));
+            RolloutStore store = openStore();
             RolloutEngine engine = new RolloutEngine(store, RolloutEngine.Runtime.system(work), Clock.systemUTC(), EngineListener.NONE);
             for (int i = 0; i < threadCommands.size(); i++) {
                 String c = threadCommands.get(i);
@@ -147,16 +165,16 @@ class ContendedCommandsTest {
         };
     }
 
-    private static String[] args(String command) {
+    private String[] args(String command) {
         return switch (command) {
-            case "promote" -> new String[] {"promote", "--rollout", KEY.toString(), "--ring", "canary", "--output", "json"};
-            case "rollback" -> new String[] {"rollback", "--rollout", KEY.toString(), "--reason", "racing", "--output", "json"};
-            default -> new String[] {"abort", "--rollout", KEY.toString(), "--reason", "racing", "--output", "json"};
+            case "promote" -> new String[] {"promote", "--rollout", KEY.toString(), "--ring", "canary", "--output", "json", "--store", location()};
+            case "rollback" -> new String[] {"rollback", "--rollout", KEY.toString(), "--reason", "racing", "--output", "json", "--store", location()};
+            default -> new String[] {"abort", "--rollout", KEY.toString(), "--reason", "racing", "--output", "json", "--store", location()};
         };
     }
 
     private List<RolloutEvent> events(String type) throws Exception {
-        try (FileRolloutStore store = new FileRolloutStore(work.resolve(".rollout"))) {
+        try (RolloutStore store = openStore()) {
             return store.history(KEY).stream().filter(e -> e.type().equals(type)).toList();
         }
     }
