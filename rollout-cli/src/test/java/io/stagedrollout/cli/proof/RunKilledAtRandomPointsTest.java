@@ -89,8 +89,9 @@ class RunKilledAtRandomPointsTest {
     @Test
     void aRunKilledAtAnyInstantLeavesAConsistentStoreAndResumesToTheSameEnd() throws Exception {
         long[] took = new long[2];
-        End goodEnd = uninterrupted(GOOD, took, 0);
-        End badEnd = uninterrupted(BAD, took, 1);
+        long[] firstCommit = new long[2];
+        End goodEnd = uninterrupted(GOOD, took, firstCommit, 0);
+        End badEnd = uninterrupted(BAD, took, firstCommit, 1);
         assertThat(goodEnd.exit()).isZero();
         assertThat(goodEnd.status()).isEqualTo("COMPLETED");
         assertThat(badEnd.exit()).isEqualTo(3);
@@ -107,7 +108,11 @@ class RunKilledAtRandomPointsTest {
             Path work = Files.createDirectories(tmp.resolve("run-" + run));
             Files.writeString(work.resolve("plan.yaml"), plan());
             Cli.Running r = Cli.start(work, Map.of(), "run", "plan.yaml", "--version", version, "--stable-version", "1.0.0");
-            long delay = (long) (random.nextDouble() * 0.9 * took[good ? 0 : 1]);
+            // kill instants spread over the rollout itself, from a little before its first commit (JVM start-up is
+            // not interesting) to a little before its end
+            int slot = good ? 0 : 1;
+            long from = firstCommit[slot] * 3 / 4;
+            long delay = from + (long) (random.nextDouble() * (took[slot] * 0.95 - from));
             if (!r.process().waitFor(delay, TimeUnit.MILLISECONDS)) {
                 r.process().destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
                 killed++;
@@ -126,14 +131,18 @@ class RunKilledAtRandomPointsTest {
         }
         System.out.printf("crash: %d runs, %d killed mid-run; states found after the kill: %s; "
                 + "bad versions already rolled back when killed (the rerun started a new attempt): %d%n", runs, killed, killedIn, newAttempts);
-        if (runs >= 4) assertThat(killed).as("runs killed before they ended").isGreaterThanOrEqualTo(runs / 3);
+        if (runs >= 4) assertThat(killed).as("runs killed before they ended").isGreaterThanOrEqualTo(runs / 2);
     }
 
-    private End uninterrupted(String version, long[] took, int slot) throws Exception {
+    private End uninterrupted(String version, long[] took, long[] firstCommit, int slot) throws Exception {
         Path work = Files.createDirectories(tmp.resolve("baseline-" + version));
         Files.writeString(work.resolve("plan.yaml"), plan());
         long t0 = System.nanoTime();
-        Cli.Result r = Cli.run(work, Map.of(), 120, "run", "plan.yaml", "--version", version, "--stable-version", "1.0.0");
+        Cli.Running running = Cli.start(work, Map.of(), "run", "plan.yaml", "--version", version, "--stable-version", "1.0.0");
+        Path state = work.resolve(".rollout/crash/test/state.json");
+        while (!Files.exists(state) && running.process().isAlive()) Thread.sleep(5);
+        firstCommit[slot] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        Cli.Result r = running.await(120);
         took[slot] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         StoreChecks.assertConsistent(work.resolve(".rollout"), KEY);
         return end(work, r.exit());

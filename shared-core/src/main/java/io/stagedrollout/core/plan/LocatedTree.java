@@ -27,9 +27,10 @@ import org.yaml.snakeyaml.LoaderOptions;
 public final class LocatedTree {
     public static final int MAX_BYTES = 1 << 20;
     private static final int MAX_DEPTH = 40;
+    private static final int MAX_STRING = 64 * 1024;
     private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
             .maxNestingDepth(MAX_DEPTH)
-            .maxStringLength(64 * 1024)
+            .maxStringLength(MAX_STRING)
             .maxNumberLength(40)
             .maxDocumentLength(MAX_BYTES)
             .build();
@@ -179,6 +180,11 @@ public final class LocatedTree {
                     return arr;
                 }
                 case VALUE_STRING -> {
+                    // the YAML parser does not apply StreamReadConstraints.maxStringLength; the JSON parser does
+                    if (p.getTextLength() > MAX_STRING) {
+                        throw new IOException("the value at " + (path.isEmpty() ? "the top" : path) + " is longer than "
+                                + MAX_STRING + " characters");
+                    }
                     return nf.textNode(p.getText());
                 }
                 case VALUE_NUMBER_INT -> {
