@@ -27,7 +27,7 @@ import net.jqwik.api.Provide;
  * Property-based: whatever a plan file holds, the reader answers with a plan or with problems — never a crash, never
  * a problem without a message — and a broken field of a valid plan is reported under that field.
  */
-class PlanProperties {
+class PlanPropertiesTest {
     static final YAMLMapper YAML = new YAMLMapper();
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> FIELDS = List.of("service", "environment", "strategy", "rings", "gates", "actions", "name",

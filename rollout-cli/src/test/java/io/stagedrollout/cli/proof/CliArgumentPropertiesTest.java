@@ -24,7 +24,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * exactly one JSON object on stdout whose exitCode is the process's. Runs in-process (the JAR's command line and
  * handlers) to afford hundreds of tries; {@code status --wait} and {@code demo}, which wait by design, are left out.
  */
-class CliArgumentProperties {
+class CliArgumentPropertiesTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static Path dir;
     static String validPlan;
