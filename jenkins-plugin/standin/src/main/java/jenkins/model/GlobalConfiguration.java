@@ -1,5 +1,5 @@
 // Compile-only stand-in of org.jenkins-ci.main:jenkins-core:2.555.3 (jenkinsci/jenkins tag jenkins-2.555.3):
-// declarations only, bodies throw; never packaged or shipped. Checked with standin-check.
+// declarations only (methods throw; constructors at most pass arguments to super like the real ones); never shipped. Checked with standin-check.
 package jenkins.model;
 
 import hudson.ExtensionPoint;
@@ -9,7 +9,6 @@ import hudson.model.Descriptor;
 public abstract class GlobalConfiguration extends Descriptor<GlobalConfiguration>
         implements ExtensionPoint, Describable<GlobalConfiguration> {
     protected GlobalConfiguration() {
-        throw new UnsupportedOperationException();
     }
 
     @Override

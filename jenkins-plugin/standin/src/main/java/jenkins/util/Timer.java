@@ -1,5 +1,5 @@
 // Compile-only stand-in of org.jenkins-ci.main:jenkins-core:2.555.3 (jenkinsci/jenkins tag jenkins-2.555.3):
-// declarations only, bodies throw; never packaged or shipped. Checked with standin-check.
+// declarations only (methods throw; constructors at most pass arguments to super like the real ones); never shipped. Checked with standin-check.
 package jenkins.util;
 
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,5 +1,5 @@
 // Compile-only stand-in of org.jenkins-ci:symbol-annotation (as in jenkins-core 2.555.3; checked against
-// jenkinsci/lib-symbol-annotation 248321f): declarations only, never shipped.
+// jenkinsci/lib-symbol-annotation 248321f): declarations only (methods throw), never shipped.
 package org.jenkinsci;
 
 import static java.lang.annotation.ElementType.TYPE;

@@ -146,6 +146,8 @@ public final class CanaryStageStep extends Step {
             DONE
         }
 
+        /** Also kept by StepExecution; held here as well so unit tests against the compile-only stand-in see it. */
+        private final StepContext context;
         private final transient CanaryStageStep step;
         private final String rollout;
         private final String ring;
@@ -158,6 +160,7 @@ public final class CanaryStageStep extends Step {
 
         Execution(CanaryStageStep step, StepContext context) {
             super(context);
+            this.context = context;
             this.step = step;
             this.rollout = step.rollout;
             this.ring = step.ring;
@@ -165,11 +168,11 @@ public final class CanaryStageStep extends Step {
 
         @Override
         public boolean start() throws Exception {
-            Run<?, ?> run = getContext().get(Run.class);
-            RolloutPlan plan = step.readPlan(step.plan == null ? null : getContext().get(FilePath.class));
+            Run<?, ?> run = context.get(Run.class);
+            RolloutPlan plan = step.readPlan(step.plan == null ? null : context.get(FilePath.class));
             StageStart s;
             try {
-                s = Rollouts.host().service().enterStage(rollout, ring, step.version, plan, getContext().hasBody(),
+                s = Rollouts.host().service().enterStage(rollout, ring, step.version, plan, context.hasBody(),
                         actor(), log());
             } catch (StageException e) {
                 throw new AbortException("canaryStage: " + e.getMessage());
@@ -180,14 +183,13 @@ public final class CanaryStageStep extends Step {
             switch (s.next()) {
                 case PASSED -> {
                     phase = Phase.DONE;
-                    getContext().onSuccess(StatusMap.of(s.state()));
+                    context.onSuccess(StatusMap.of(s.state()));
                     return true;
                 }
                 case RUN_BODY -> {
                     phase = Phase.DEPLOYING;
-                    body = getContext().newBodyInvoker()
-                            .withContext(EnvironmentExpander.merge(getContext().get(EnvironmentExpander.class),
-                                    EnvironmentExpander.constant(s.variables())))
+                    body = context.newBodyInvoker()
+                            .withContext(new RolloutEnvironment(context.get(EnvironmentExpander.class), s.variables()))
                             .withCallback(new DeployCallback(this))
                             .start();
                     return false;
@@ -282,7 +284,7 @@ public final class CanaryStageStep extends Step {
             Instant at = v.wakeAt() == null ? Rollouts.host().now().plus(
                     StageLogic.WAIT_POLL) : v.wakeAt();
             wakeAtMillis = at.toEpochMilli();
-            getContext().saveState();
+            context.saveState();
             armTimer(Math.max(0, wakeAtMillis - Rollouts.host().now().toEpochMilli()));
         }
 
@@ -293,9 +295,9 @@ public final class CanaryStageStep extends Step {
             }
             cancelTimer();
             if (failure == null) {
-                getContext().onSuccess(result);
+                context.onSuccess(result);
             } else {
-                getContext().onFailure(failure);
+                context.onFailure(failure);
             }
         }
 
@@ -355,8 +357,8 @@ public final class CanaryStageStep extends Step {
 
         private void printLinks() {
             try {
-                Run<?, ?> run = getContext().get(Run.class);
-                TaskListener listener = getContext().get(TaskListener.class);
+                Run<?, ?> run = context.get(Run.class);
+                TaskListener listener = context.get(TaskListener.class);
                 if (run != null && listener != null) {
                     listener.getLogger().print(BuildLog.PREFIX);
                     listener.hyperlink("/" + run.getUrl() + RolloutRunAction.URL_NAME + "/", "Promote or Roll back ring " + ring);
@@ -369,7 +371,7 @@ public final class CanaryStageStep extends Step {
 
         private Actor actor() {
             try {
-                return JenkinsActors.forBuild(getContext().get(Run.class));
+                return JenkinsActors.forBuild(context.get(Run.class));
             } catch (IOException | InterruptedException e) {
                 return JenkinsActors.forBuild(null);
             }
@@ -377,7 +379,7 @@ public final class CanaryStageStep extends Step {
 
         private BuildLog log() {
             try {
-                TaskListener l = getContext().get(TaskListener.class);
+                TaskListener l = context.get(TaskListener.class);
                 return new BuildLog(l == null ? TaskListener.NULL : l);
             } catch (IOException | InterruptedException e) {
                 return new BuildLog(TaskListener.NULL);

@@ -58,17 +58,20 @@ public final class PromoteStep extends Step {
 
     static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
+        /** Also kept by StepExecution; held here as well so unit tests against the compile-only stand-in see it. */
+        private final StepContext context;
         private final transient PromoteStep step;
 
         Execution(PromoteStep step, StepContext context) {
             super(context);
+            this.context = context;
             this.step = step;
         }
 
         @Override
         protected Map<String, Object> run() throws Exception {
-            Run<?, ?> run = getContext().get(Run.class);
-            BuildLog log = new BuildLog(getContext().get(TaskListener.class));
+            Run<?, ?> run = context.get(Run.class);
+            BuildLog log = new BuildLog(context.get(TaskListener.class));
             try {
                 EngineResult r = Rollouts.host().service().promote(step.rollout, step.ring, JenkinsActors.forBuild(run));
                 Rollouts.host().changed(step.rollout);

@@ -58,19 +58,22 @@ public final class RollbackStep extends Step {
 
     static final class Execution extends StepExecution {
         private static final long serialVersionUID = 1L;
+        /** Also kept by StepExecution; held here as well so unit tests against the compile-only stand-in see it. */
+        private final StepContext context;
         private final String rollout;
         private final String reason;
 
         Execution(String rollout, String reason, StepContext context) {
             super(context);
+            this.context = context;
             this.rollout = rollout;
             this.reason = reason;
         }
 
         @Override
         public boolean start() throws Exception {
-            boolean hasBody = getContext().hasBody();
-            Run<?, ?> run = getContext().get(Run.class);
+            boolean hasBody = context.hasBody();
+            Run<?, ?> run = context.get(Run.class);
             RolloutRunAction.record(run, rollout);
             if (!hasBody) {
                 // the plan's revert action may take a while (a webhook, a command): not on the CPS thread
@@ -81,13 +84,12 @@ public final class RollbackStep extends Step {
             RolloutState s = r.state();
             if (s.status() != Status.ROLLING_BACK) {
                 log().line("nothing to revert: " + r.message());
-                getContext().onSuccess(StatusMap.of(s));
+                context.onSuccess(StatusMap.of(s));
                 return true;
             }
             log().line("reverting " + s.version() + " to " + (s.stableVersion() == null ? "the stable version" : s.stableVersion()));
-            getContext().newBodyInvoker()
-                    .withContext(EnvironmentExpander.merge(getContext().get(EnvironmentExpander.class),
-                            EnvironmentExpander.constant(RolloutVariables.forRevert(s))))
+            context.newBodyInvoker()
+                    .withContext(new RolloutEnvironment(context.get(EnvironmentExpander.class), RolloutVariables.forRevert(s)))
                     .withCallback(new RevertCallback(rollout))
                     .start();
             return false;
@@ -103,15 +105,15 @@ public final class RollbackStep extends Step {
                 } else {
                     log().line(r.message());
                 }
-                getContext().onSuccess(StatusMap.of(s));
+                context.onSuccess(StatusMap.of(s));
             } catch (Exception e) {
-                getContext().onFailure(e);
+                context.onFailure(e);
             }
         }
 
         private EngineResult record(boolean runRevertAction) throws IOException, InterruptedException {
             try {
-                EngineResult r = Rollouts.host().service().rollback(rollout, reason, actor(getContext()), runRevertAction, log());
+                EngineResult r = Rollouts.host().service().rollback(rollout, reason, actor(context), runRevertAction, log());
                 Rollouts.host().changed(rollout);
                 return r;
             } catch (StageException e) {
@@ -120,7 +122,7 @@ public final class RollbackStep extends Step {
         }
 
         private BuildLog log() {
-            return log(getContext());
+            return log(context);
         }
 
         static BuildLog log(StepContext context) {

@@ -39,10 +39,13 @@ public final class RolloutStatusStep extends Step {
 
     static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
+        /** Also kept by StepExecution; held here as well so unit tests against the compile-only stand-in see it. */
+        private final StepContext context;
         private final String rollout;
 
         Execution(String rollout, StepContext context) {
             super(context);
+            this.context = context;
             this.rollout = rollout;
         }
 
