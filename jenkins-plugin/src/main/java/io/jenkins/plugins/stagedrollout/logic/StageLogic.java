@@ -76,8 +76,9 @@ public final class StageLogic {
                 return new StageView(StageView.Kind.WAITING, s, now.plus(WAIT_POLL), holdMessage(s));
             }
             default -> {
-                // BAKING (or DEPLOYING/PENDING by another build): look again when the next thing is due
-                Instant wake = s.bakeEndsAt() != null && s.bakeEndsAt().isAfter(now) ? s.bakeEndsAt() : now.plus(WAIT_POLL);
+                // BAKING: tick now, and the engine says when the next measurement is due; DEPLOYING or PENDING (another
+                // build deploys this ring): look again in a while
+                Instant wake = st == Status.BAKING ? now : now.plus(WAIT_POLL);
                 return new StageView(StageView.Kind.BAKING, s, wake, null);
             }
         }
