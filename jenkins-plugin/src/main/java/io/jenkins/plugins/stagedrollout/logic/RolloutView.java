@@ -11,12 +11,53 @@ import java.util.List;
 /** A rollout as the build page and the rollouts page show it: ring progress, gate tallies, the verdict. */
 public record RolloutView(RolloutState state, List<RingRow> rings, List<GateRow> gates, List<GateRow> verdictGates) {
 
-    /** One ring: {@code done}, {@code current} or {@code pending}. */
-    public record RingRow(String name, String exposure, String bake, String approval, String gates, String progress) {}
+    /** One ring: {@code progress} is {@code done}, {@code current} or {@code pending}. Getters for Jelly. */
+    public record RingRow(String name, String exposure, String bake, String approval, String gates, String progress) {
+        public String getName() {
+            return name;
+        }
 
-    /** One gate's tally, and its verdict once the ring concluded. */
+        public String getExposure() {
+            return exposure;
+        }
+
+        public String getBake() {
+            return bake;
+        }
+
+        public String getApproval() {
+            return approval;
+        }
+
+        public String getGates() {
+            return gates;
+        }
+
+        public String getProgress() {
+            return progress;
+        }
+    }
+
+    /** One gate's tally, and its verdict once the ring concluded. Getters for Jelly. */
     public record GateRow(String gate, int measurements, int passed, int failed, int inconclusive, int errors,
-            String verdict, String summary) {}
+            String verdict, String summary) {
+        public String getGate() {
+            return gate;
+        }
+
+        public String getTally() {
+            return passed + " passed, " + failed + " failed, " + inconclusive + " inconclusive, " + errors
+                    + " errors of " + measurements;
+        }
+
+        public String getVerdict() {
+            return verdict;
+        }
+
+        public String getSummary() {
+            return summary;
+        }
+    }
 
     public static RolloutView of(RolloutState s) {
         List<RingRow> rings = new ArrayList<>();
@@ -53,6 +94,10 @@ public record RolloutView(RolloutState state, List<RingRow> rings, List<GateRow>
                 || state.status() == Status.COMPLETED && state.stableVersion() != null;
     }
 
+    public String getId() {
+        return state.id();
+    }
+
     public String getKey() {
         return state.key();
     }
@@ -63,6 +108,10 @@ public record RolloutView(RolloutState state, List<RingRow> rings, List<GateRow>
 
     public String getVersion() {
         return state.version();
+    }
+
+    public String getLastGoodVersion() {
+        return state.lastGoodVersion();
     }
 
     public String getStableVersion() {
