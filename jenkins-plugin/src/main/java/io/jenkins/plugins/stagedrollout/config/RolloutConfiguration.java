@@ -50,6 +50,7 @@ public class RolloutConfiguration extends GlobalConfiguration {
     private boolean allowControllerCommands;
 
     private transient RolloutService service;
+    private transient HttpClient http;
     private transient String openedLocation;
     private transient boolean openedPolicy;
 
@@ -134,9 +135,15 @@ public class RolloutConfiguration extends GlobalConfiguration {
         String token = token();
         if (token != null) env.put(METRICS_TOKEN_VARIABLE, token);
         Path work = Jenkins.get().getRootDir().toPath().resolve(StoreLocation.DEFAULT_DIR);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = http();
         return new RolloutEngine.Runtime(new GateEnvironment(Map.copyOf(env), work, http, Clock.systemUTC()),
                 new ActionEnvironment(Map.copyOf(env), work, http));
+    }
+
+    /** One client for every probe: each HttpClient owns a selector thread. */
+    private synchronized HttpClient http() {
+        if (http == null) http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return http;
     }
 
     @CheckForNull

@@ -94,6 +94,7 @@ public final class RolloutService {
                 EngineResult started = engine.start(plan, version, null, actor);
                 state = expect(started, "start " + version + " on " + key);
             }
+            if (plan == null) policy.check(state.plan());
             int index = state.plan().ringIndex(ring);
             if (index < 0) {
                 throw new StageException(StageException.Reason.INVALID, "ring: '" + ring + "' is not a ring of rollout "
@@ -148,6 +149,9 @@ public final class RolloutService {
             throws StageException, InterruptedException {
         RolloutKey key = key(rollout);
         try (RolloutEngine engine = engine(listener)) {
+            // the policy may have been tightened since the rollout started: never measure a refused gate
+            Optional<RolloutState> before = store.read(key);
+            if (before.isPresent()) policy.check(before.get().plan());
             RolloutEngine.Tick t = engine.tick(key, actor);
             RolloutState s = t.result().state();
             if (s == null) throw new StageException(StageException.Reason.NOT_FOUND, t.result().message());
@@ -195,7 +199,9 @@ public final class RolloutService {
         RolloutKey key = key(rollout);
         require("reason", reason);
         try (RolloutEngine engine = engine(listener)) {
-            EngineResult r = engine.rollback(key, reason, actor, runRevertAction);
+            Optional<RolloutState> before = store.read(key);
+            boolean allowed = before.isPresent() && allowedBy(policy, before.get().plan());
+            EngineResult r = engine.rollback(key, reason, actor, runRevertAction && allowed);
             expect(r, "roll back " + key);
             return r;
         } catch (StoreException e) {
@@ -239,6 +245,15 @@ public final class RolloutService {
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private static boolean allowedBy(PlanPolicy policy, RolloutPlan plan) {
+        try {
+            policy.check(plan);
+            return true;
+        } catch (StageException e) {
+            return false;
+        }
+    }
 
     public static RolloutKey key(String rollout) throws StageException {
         try {

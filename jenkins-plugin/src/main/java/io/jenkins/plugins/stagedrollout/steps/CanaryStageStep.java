@@ -156,6 +156,8 @@ public final class CanaryStageStep extends Step {
         /** When the timer fires next, as wall-clock millis, so a restart re-arms it for the same moment. */
         private long wakeAtMillis;
         private BodyExecution body;
+        /** The build was stopped: the deploy it interrupted is not a failed deploy. */
+        private volatile boolean stopped;
         private transient volatile ScheduledFuture<?> task;
 
         Execution(CanaryStageStep step, StepContext context) {
@@ -205,6 +207,13 @@ public final class CanaryStageStep extends Step {
         /** The body (the ring's deploy) ended. */
         void deployFinished(Throwable failure) {
             body = null;
+            if (stopped) {
+                // unknown how far the deploy got: the ring stays DEPLOYING and the next canaryStage deploys it again
+                log().line("the build was stopped during the deploy of ring " + ring + "; the next canaryStage for it"
+                        + " deploys it again");
+                finish(null, failure);
+                return;
+            }
             try {
                 StageView v = Rollouts.host().service().deployed(rollout, ringIndex, failure == null,
                         failure == null ? "the canaryStage body succeeded" : "the canaryStage body failed: " + failure,
@@ -323,6 +332,7 @@ public final class CanaryStageStep extends Step {
 
         @Override
         public void stop(@NonNull Throwable cause) throws Exception {
+            stopped = true;
             cancelTimer();
             BodyExecution b = body;
             if (b != null) {

@@ -137,6 +137,21 @@ class RolloutServiceTest {
     }
 
     @Test
+    void aRolloutWhoseGatesTheControllerNoLongerAllowsIsNotMeasured() throws Exception {
+        RolloutPlan withCommand = Plans.parse(t.planText().replace("kind: http", "kind: command\n    command: [\"true\"]")
+                .replaceAll("(?m)^    url: .*\\n", "").replace("    expectStatus: 200\n", ""));
+        try (TestRollouts permissive = new TestRollouts(dir, true)) {
+            permissive.service.enterStage(KEY, "canary", "v2", withCommand, true, ALICE, EngineListener.NONE);
+            permissive.service.deployed(KEY, 0, true, "ok", ALICE, EngineListener.NONE);
+        }
+        try (TestRollouts strict = new TestRollouts(dir, false)) {
+            assertThatThrownBy(() -> strict.service.tick(KEY, 0, ALICE, EngineListener.NONE))
+                    .hasMessageContaining("gates.smoke: kind 'command'");
+            assertThat(strict.service.history(KEY)).extracting(RolloutEvent::type).doesNotContain("MEASURED");
+        }
+    }
+
+    @Test
     void aPassingAutoRingIsPromoted() throws Exception {
         deployCanary();
 

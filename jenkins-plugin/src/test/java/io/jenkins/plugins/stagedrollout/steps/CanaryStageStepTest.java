@@ -232,6 +232,24 @@ class CanaryStageStepTest {
     }
 
     @Test
+    void stoppingDuringTheDeployLeavesTheRingToBeDeployedAgain() throws Exception {
+        FakeStepContext ctx = new FakeStepContext(true);
+        CanaryStageStep.Execution e = (CanaryStageStep.Execution) step("canary", true).start(ctx);
+        e.start();
+        InterruptedException aborted = new InterruptedException("aborted by alice");
+
+        e.stop(aborted);
+
+        assertThat(ctx.record().bodyCancelled).isTrue();
+        assertThat(ctx.record().failure).isSameAs(aborted);
+        assertThat(t.service.read(KEY).orElseThrow().status()).isEqualTo(Status.DEPLOYING);
+        FakeStepContext next = new FakeStepContext(true);
+        ((CanaryStageStep.Execution) step("canary", true).start(next)).start();
+        assertThat(next.record().log()).contains("was interrupted; deploying it again");
+        assertThat(next.record().bodyContexts).hasSize(1);
+    }
+
+    @Test
     void aSecondBuildAttachesToTheBakeWithoutRedeploying() throws Exception {
         deployed("canary", true);
         FakeStepContext second = new FakeStepContext(true);
