@@ -8,6 +8,7 @@ import hudson.ExtensionList;
 import hudson.util.FormValidation;
 import hudson.util.Secret;
 import io.jenkins.plugins.stagedrollout.logic.ConfigChecks;
+import io.jenkins.plugins.stagedrollout.logic.PlanDefaults;
 import io.jenkins.plugins.stagedrollout.logic.PlanPolicy;
 import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.jenkins.plugins.stagedrollout.logic.StageException;
@@ -15,12 +16,14 @@ import io.jenkins.plugins.stagedrollout.logic.StoreLocation;
 import io.stagedrollout.core.action.ActionEnvironment;
 import io.stagedrollout.core.engine.RolloutEngine;
 import io.stagedrollout.core.gate.GateEnvironment;
+import io.stagedrollout.core.plan.Durations;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.GlobalConfiguration;
@@ -45,6 +48,7 @@ public class RolloutConfiguration extends GlobalConfiguration {
     public static final String METRICS_TOKEN_VARIABLE = "ROLLOUT_METRICS_TOKEN";
 
     private String storeLocation;
+    private String defaultBake;
     private String metricsUrl;
     private String credentialsId;
     private boolean allowControllerCommands;
@@ -53,6 +57,7 @@ public class RolloutConfiguration extends GlobalConfiguration {
     private transient HttpClient http;
     private transient String openedLocation;
     private transient boolean openedPolicy;
+    private transient String openedDefaultBake;
 
     public RolloutConfiguration() {
         load();
@@ -75,6 +80,17 @@ public class RolloutConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setStoreLocation(String storeLocation) {
         this.storeLocation = ConfigChecks.trimToNull(storeLocation);
+        save();
+    }
+
+    public String getDefaultBake() {
+        return defaultBake;
+    }
+
+    /** How long rings bake when their plan gives no bake ({@code 10m}); empty: the plan's default, 0s. */
+    @DataBoundSetter
+    public void setDefaultBake(String defaultBake) {
+        this.defaultBake = ConfigChecks.trimToNull(defaultBake);
         save();
     }
 
@@ -111,7 +127,8 @@ public class RolloutConfiguration extends GlobalConfiguration {
     /** The rollout service on the configured store, reopened when the store setting changed. */
     public synchronized RolloutService service() throws StageException {
         String location = storeLocation == null ? "" : storeLocation;
-        if (service == null || !location.equals(openedLocation) || allowControllerCommands != openedPolicy) {
+        if (service == null || !location.equals(openedLocation) || allowControllerCommands != openedPolicy
+                || !Objects.equals(defaultBake, openedDefaultBake)) {
             if (service != null) {
                 try {
                     service.store().close();
@@ -121,8 +138,10 @@ public class RolloutConfiguration extends GlobalConfiguration {
             }
             Path home = Jenkins.get().getRootDir().toPath();
             service = new RolloutService(StoreLocation.open(location, home, System.getenv()), this::runtime,
-                    Clock.systemUTC(), new PlanPolicy(allowControllerCommands));
+                    Clock.systemUTC(), new PlanPolicy(allowControllerCommands))
+                    .withDefaultBake(defaultBake == null ? null : Durations.parse(defaultBake).orElse(null));
             openedLocation = location;
+            openedDefaultBake = defaultBake;
             openedPolicy = allowControllerCommands;
         }
         return service;
@@ -164,6 +183,13 @@ public class RolloutConfiguration extends GlobalConfiguration {
     public FormValidation doCheckStoreLocation(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         return ConfigChecks.storeLocation(value).map(FormValidation::error).orElse(FormValidation.ok());
+    }
+
+    @POST
+    public FormValidation doCheckDefaultBake(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        String problem = PlanDefaults.problem(value);
+        return problem == null ? FormValidation.ok() : FormValidation.error(problem);
     }
 
     @POST

@@ -13,7 +13,9 @@ import io.stagedrollout.core.plan.RolloutPlan;
 import io.stagedrollout.core.store.RolloutKey;
 import io.stagedrollout.core.store.RolloutStore;
 import io.stagedrollout.core.store.RolloutStore.StoreException;
+import io.stagedrollout.core.plan.InvalidPlanException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +32,7 @@ public final class RolloutService {
     private final Supplier<RolloutEngine.Runtime> runtime;
     private final Clock clock;
     private final PlanPolicy policy;
+    private Duration defaultBake;
 
     /**
      * @param runtime what probes and actions may use; asked for at every call, so that a changed credential or
@@ -52,6 +55,17 @@ public final class RolloutService {
 
     public PlanPolicy policy() {
         return policy;
+    }
+
+    /** Rings whose plan sets no bake bake this long (the global configuration's default bake); null for none. */
+    public RolloutService withDefaultBake(Duration bake) {
+        this.defaultBake = bake;
+        return this;
+    }
+
+    /** Reads a plan given to a step, with the controller's default bake. */
+    public RolloutPlan readPlan(String text) throws InvalidPlanException {
+        return PlanDefaults.read(text, defaultBake);
     }
 
     // ---- canaryStage -------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.stagedrollout.glue.BuildLog;
 import io.jenkins.plugins.stagedrollout.glue.JenkinsActors;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
+import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.jenkins.plugins.stagedrollout.logic.StageException;
 import io.jenkins.plugins.stagedrollout.logic.StageLogic;
 import io.jenkins.plugins.stagedrollout.logic.StageStart;
@@ -18,7 +19,6 @@ import io.jenkins.plugins.stagedrollout.logic.StatusMap;
 import io.jenkins.plugins.stagedrollout.web.RolloutRunAction;
 import io.stagedrollout.core.machine.Actor;
 import io.stagedrollout.core.plan.InvalidPlanException;
-import io.stagedrollout.core.plan.PlanReader;
 import io.stagedrollout.core.plan.RolloutPlan;
 import java.io.IOException;
 import java.time.Instant;
@@ -109,7 +109,7 @@ public final class CanaryStageStep extends Step {
 
     /** The plan the step names, or null; the message names the argument that is wrong. */
     @CheckForNull
-    RolloutPlan readPlan(@CheckForNull FilePath workspace) throws IOException, InterruptedException {
+    RolloutPlan readPlan(@CheckForNull FilePath workspace, RolloutService service) throws IOException, InterruptedException {
         if (plan != null && planText != null) {
             throw new AbortException("canaryStage: give plan: (a file) or planText: (its content), not both");
         }
@@ -127,7 +127,7 @@ public final class CanaryStageStep extends Step {
         }
         if (text == null) return null;
         try {
-            return PlanReader.parse(text);
+            return service.readPlan(text);
         } catch (InvalidPlanException e) {
             throw new AbortException("canaryStage: the plan " + source + " is not valid:\n" + e.getMessage());
         }
@@ -171,10 +171,11 @@ public final class CanaryStageStep extends Step {
         @Override
         public boolean start() throws Exception {
             Run<?, ?> run = context.get(Run.class);
-            RolloutPlan plan = step.readPlan(step.plan == null ? null : context.get(FilePath.class));
             StageStart s;
             try {
-                s = Rollouts.host().service().enterStage(rollout, ring, step.version, plan, context.hasBody(),
+                RolloutService service = Rollouts.host().service();
+                RolloutPlan plan = step.readPlan(step.plan == null ? null : context.get(FilePath.class), service);
+                s = service.enterStage(rollout, ring, step.version, plan, context.hasBody(),
                         actor(), log());
             } catch (StageException e) {
                 throw new AbortException("canaryStage: " + e.getMessage());

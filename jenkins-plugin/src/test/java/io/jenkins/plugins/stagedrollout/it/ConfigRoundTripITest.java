@@ -55,6 +55,7 @@ class ConfigRoundTripITest {
         RolloutConfiguration c = RolloutConfiguration.get();
         String dir = new File(j.jenkins.getRootDir(), "shared-rollouts").getAbsolutePath();
         c.setStoreLocation(dir);
+        c.setDefaultBake("10m");
         c.setMetricsUrl("https://prometheus.example:9090");
         c.setCredentialsId("prometheus-token");
         c.setAllowControllerCommands(true);
@@ -63,6 +64,7 @@ class ConfigRoundTripITest {
 
         RolloutConfiguration after = RolloutConfiguration.get();
         assertThat(after.getStoreLocation()).isEqualTo(dir);
+        assertThat(after.getDefaultBake()).isEqualTo("10m");
         assertThat(after.getMetricsUrl()).isEqualTo("https://prometheus.example:9090");
         assertThat(after.getCredentialsId()).isEqualTo("prometheus-token");
         assertThat(after.isAllowControllerCommands()).isTrue();

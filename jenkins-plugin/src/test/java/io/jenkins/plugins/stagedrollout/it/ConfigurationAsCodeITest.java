@@ -15,6 +15,7 @@ class ConfigurationAsCodeITest {
     void theGlobalConfigurationReadsFromCasc(JenkinsConfiguredWithCodeRule j) {
         RolloutConfiguration c = RolloutConfiguration.get();
 
+        assertThat(c.getDefaultBake()).isEqualTo("10m");
         assertThat(c.getMetricsUrl()).isEqualTo("https://prometheus.example:9090");
         assertThat(c.getCredentialsId()).isEqualTo("prometheus-token");
         assertThat(c.isAllowControllerCommands()).isFalse();
