@@ -73,53 +73,53 @@ public class RolloutConfiguration extends GlobalConfiguration {
         return "Staged Rollout";
     }
 
-    public String getStoreLocation() {
+    public synchronized String getStoreLocation() {
         return storeLocation;
     }
 
     @DataBoundSetter
-    public void setStoreLocation(String storeLocation) {
+    public synchronized void setStoreLocation(String storeLocation) {
         this.storeLocation = ConfigChecks.trimToNull(storeLocation);
         save();
     }
 
-    public String getDefaultBake() {
+    public synchronized String getDefaultBake() {
         return defaultBake;
     }
 
     /** How long rings bake when their plan gives no bake ({@code 10m}); empty: the plan's default, 0s. */
     @DataBoundSetter
-    public void setDefaultBake(String defaultBake) {
+    public synchronized void setDefaultBake(String defaultBake) {
         this.defaultBake = ConfigChecks.trimToNull(defaultBake);
         save();
     }
 
-    public String getMetricsUrl() {
+    public synchronized String getMetricsUrl() {
         return metricsUrl;
     }
 
     @DataBoundSetter
-    public void setMetricsUrl(String metricsUrl) {
+    public synchronized void setMetricsUrl(String metricsUrl) {
         this.metricsUrl = ConfigChecks.trimToNull(metricsUrl);
         save();
     }
 
-    public String getCredentialsId() {
+    public synchronized String getCredentialsId() {
         return credentialsId;
     }
 
     @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
+    public synchronized void setCredentialsId(String credentialsId) {
         this.credentialsId = ConfigChecks.trimToNull(credentialsId);
         save();
     }
 
-    public boolean isAllowControllerCommands() {
+    public synchronized boolean isAllowControllerCommands() {
         return allowControllerCommands;
     }
 
     @DataBoundSetter
-    public void setAllowControllerCommands(boolean allowControllerCommands) {
+    public synchronized void setAllowControllerCommands(boolean allowControllerCommands) {
         this.allowControllerCommands = allowControllerCommands;
         save();
     }
@@ -150,7 +150,8 @@ public class RolloutConfiguration extends GlobalConfiguration {
     /** What gates and plan actions get on the controller; the metrics token is looked up at every call. */
     RolloutEngine.Runtime runtime() {
         Map<String, String> env = new HashMap<>(System.getenv());
-        if (metricsUrl != null) env.put(METRICS_URL_VARIABLE, metricsUrl);
+        String url = getMetricsUrl();
+        if (url != null) env.put(METRICS_URL_VARIABLE, url);
         String token = token();
         if (token != null) env.put(METRICS_TOKEN_VARIABLE, token);
         Path work = Jenkins.get().getRootDir().toPath().resolve(StoreLocation.DEFAULT_DIR);
@@ -167,11 +168,11 @@ public class RolloutConfiguration extends GlobalConfiguration {
 
     @CheckForNull
     private String token() {
-        if (credentialsId == null) return null;
-        StringCredentials c = CredentialsProvider.findCredentialByIdInItemGroup(
-                credentialsId, StringCredentials.class, null, null, null);
+        String id = getCredentialsId();
+        if (id == null) return null;
+        StringCredentials c = CredentialsProvider.findCredentialByIdInItemGroup(id, StringCredentials.class, null, null, null);
         if (c == null) {
-            LOGGER.warning("Staged Rollout: no secret text credential with id " + credentialsId);
+            LOGGER.warning("Staged Rollout: no secret text credential with id " + id);
             return null;
         }
         return Secret.toString(c.getSecret());

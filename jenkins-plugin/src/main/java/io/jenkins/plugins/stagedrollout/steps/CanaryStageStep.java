@@ -152,7 +152,7 @@ public final class CanaryStageStep extends Step {
         private final String rollout;
         private final String ring;
         private int ringIndex = -1;
-        private Phase phase = Phase.STARTING;
+        private volatile Phase phase = Phase.STARTING;
         /** When the timer fires next, as wall-clock millis, so a restart re-arms it for the same moment. */
         private long wakeAtMillis;
         private BodyExecution body;
