@@ -137,6 +137,7 @@ public final class CanaryStageStep extends Step {
     public static final class Execution extends StepExecution {
         private static final long serialVersionUID = 1L;
         private static final Logger LOGGER = Logger.getLogger(Execution.class.getName());
+        private static final long MIN_TICK_GAP_MILLIS = 1000;
 
         enum Phase {
             STARTING,
@@ -240,7 +241,7 @@ public final class CanaryStageStep extends Step {
                 StageView v = p == Phase.WAITING
                         ? Rollouts.host().service().look(rollout, ringIndex)
                         : Rollouts.host().service().tick(rollout, ringIndex, actor(), log());
-                act(v);
+                act(v, MIN_TICK_GAP_MILLIS);
             } catch (StageException e) {
                 if (e.reason() == StageException.Reason.STORE) {
                     // the store may come back (a network file system, a database restart): look again later
@@ -269,6 +270,11 @@ public final class CanaryStageStep extends Step {
         }
 
         private void act(StageView v) {
+            act(v, 0);
+        }
+
+        /** @param minDelayMillis the least time until the next wake-up, so a rollout stuck at "due now" cannot spin */
+        private void act(StageView v, long minDelayMillis) {
             synchronized (this) {
                 if (phase == Phase.DONE) return;
                 switch (v.kind()) {
@@ -291,11 +297,9 @@ public final class CanaryStageStep extends Step {
                     case BAKING -> phase = Phase.BAKING;
                 }
             }
-            Instant at = v.wakeAt() == null ? Rollouts.host().now().plus(
-                    StageLogic.WAIT_POLL) : v.wakeAt();
-            wakeAtMillis = at.toEpochMilli();
-            context.saveState();
-            armTimer(Math.max(0, wakeAtMillis - Rollouts.host().now().toEpochMilli()));
+            Instant at = v.wakeAt() == null ? Rollouts.host().now().plus(StageLogic.WAIT_POLL) : v.wakeAt();
+            armTimer(Math.max(minDelayMillis, at.toEpochMilli() - Rollouts.host().now().toEpochMilli()));
+            context.saveState(); // persists wakeAtMillis, so a restart re-arms the timer for the same moment
         }
 
         private void finish(Object result, Throwable failure) {
@@ -313,7 +317,7 @@ public final class CanaryStageStep extends Step {
 
         private void armTimer(long delayMillis) {
             cancelTimer();
-            if (delayMillis <= 0) wakeAtMillis = Rollouts.host().now().toEpochMilli();
+            wakeAtMillis = Rollouts.host().now().toEpochMilli() + Math.max(0, delayMillis);
             task = Rollouts.host().timer().schedule(this::wake, delayMillis, TimeUnit.MILLISECONDS);
         }
 
