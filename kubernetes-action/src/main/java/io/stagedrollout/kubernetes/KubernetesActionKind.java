@@ -1,0 +1,121 @@
+package io.stagedrollout.kubernetes;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.stagedrollout.core.action.Action;
+import io.stagedrollout.core.action.ActionEnvironment;
+import io.stagedrollout.core.action.ActionKind;
+import io.stagedrollout.core.action.ActionRequest;
+import io.stagedrollout.core.action.ActionResult;
+import io.stagedrollout.core.plan.ActionSpec;
+import io.stagedrollout.core.plan.Problem;
+import io.stagedrollout.core.plan.SpecReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code kubernetes} action kind: shifts a ring's exposure by replica ratio ({@code mode: replicas}) or by
+ * Gateway API HTTPRoute weights ({@code mode: httproute}). Registered through
+ * {@code META-INF/services/io.stagedrollout.core.action.ActionKind}.
+ */
+public final class KubernetesActionKind implements ActionKind {
+    public static final String KIND = "kubernetes";
+    private static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+
+    private final ClusterConnector connector;
+    private final Duration pollInterval;
+
+    /** For ServiceLoader: clients configured from the kubeconfig or the pod's service account. */
+    public KubernetesActionKind() {
+        this(ClusterConnector.standard(), POLL_INTERVAL);
+    }
+
+    public KubernetesActionKind(ClusterConnector connector, Duration pollInterval) {
+        this.connector = connector;
+        this.pollInterval = pollInterval;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public void validate(SpecReader fields) {
+        KubernetesSettings.read(fields);
+    }
+
+    @Override
+    public Action open(ActionSpec spec, ActionEnvironment env) {
+        List<Problem> problems = new ArrayList<>();
+        SpecReader reader = SpecReader.of(spec.settings(), "actions." + spec.name(), problems);
+        KubernetesSettings settings = KubernetesSettings.read(reader);
+        reader.finish();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("action '" + spec.name() + "' is not a valid kubernetes action: "
+                    + problems.stream().map(Problem::toString).collect(Collectors.joining("; ")));
+        }
+        return switch (settings.mode()) {
+            case REPLICAS -> new ReplicaShift(settings, connector, pollInterval);
+            case HTTPROUTE -> new RouteShift(settings, connector, pollInterval);
+        };
+    }
+
+    static String namespace(KubernetesClient client, KubernetesSettings settings) {
+        return settings.namespace().orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
+    }
+
+    /** The action's work against a client; throws {@link ActionFailure} for a cluster that is not as planned. */
+    interface Work {
+        ActionResult apply(KubernetesClient client, Consumer<String> output) throws InterruptedException;
+    }
+
+    /** Runs {@code work}, turning every failure but interruption into a failed result with a clear message. */
+    static ActionResult guarded(ActionRequest request, ClusterConnector connector, KubernetesSettings settings,
+            Work work) throws InterruptedException {
+        Consumer<String> output = request.output() == null ? line -> {} : request.output();
+        try {
+            return connector.withClient(settings.context(), client -> {
+                try {
+                    return work.apply(client, output);
+                } catch (InterruptedException e) {
+                    throw new Interrupted(e);
+                }
+            });
+        } catch (Interrupted e) {
+            throw e.cause;
+        } catch (ActionFailure | IllegalArgumentException e) {
+            return failed(output, e.getMessage());
+        } catch (KubernetesClientException e) {
+            return failed(output, "Kubernetes API: " + describe(e));
+        }
+    }
+
+    private static ActionResult failed(Consumer<String> output, String message) {
+        output.accept("failed: " + message);
+        return ActionResult.failed(message);
+    }
+
+    private static String describe(KubernetesClientException e) {
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage() : e.getMessage();
+        Throwable cause = e.getCause();
+        if ((message == null || message.isBlank()) && cause != null) {
+            message = cause.getMessage();
+        }
+        return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + message;
+    }
+
+    /** Carries an interruption out of the connector's lambda. */
+    private static final class Interrupted extends RuntimeException {
+        final InterruptedException cause;
+
+        Interrupted(InterruptedException cause) {
+            super(cause);
+            this.cause = cause;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.stagedrollout.kubernetes;
+
+import io.stagedrollout.core.action.Action;
+import io.stagedrollout.core.action.ActionRequest;
+import io.stagedrollout.core.action.ActionResult;
+import io.stagedrollout.core.action.Operation;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * {@code mode: replicas}: the ring's exposure becomes the share of pods running the new version, split between a
+ * stable and a canary Deployment behind the same Service, the total kept.
+ *
+ * <p>Order matters for capacity: the Deployment that grows is changed first and waited for, then the other one
+ * shrinks, so the pods serving traffic never drop below the total.
+ *
+ * <p>Promotion model (exposure 100%): the stable Deployment takes the new image at the full count and is waited
+ * for, then the canary goes to 0. Afterwards the stable runs the new version and the canary is idle, ready for the
+ * next rollout. Revert scales the stable back to the full count (back on the stable version's image when
+ * ROLLOUT_VERSION names it) and waits for it, then scales the canary to 0.
+ */
+final class ReplicaShift implements Action {
+    private final KubernetesSettings settings;
+    private final ClusterConnector connector;
+    private final Duration pollInterval;
+
+    ReplicaShift(KubernetesSettings settings, ClusterConnector connector, Duration pollInterval) {
+        this.settings = settings;
+        this.connector = connector;
+        this.pollInterval = pollInterval;
+    }
+
+    @Override
+    public ActionResult run(ActionRequest request) throws InterruptedException {
+        return KubernetesActionKind.guarded(request, connector, settings, (client, output) -> {
+            RolloutVariables vars = RolloutVariables.of(request);
+            Deployments deployments = new Deployments(client, KubernetesActionKind.namespace(client, settings),
+                    output, pollInterval);
+            return request.operation() == Operation.REVERT
+                    ? revert(deployments, vars, output)
+                    : deploy(deployments, vars, output);
+        });
+    }
+
+    private String stable() {
+        return settings.stableDeployment().orElseThrow();
+    }
+
+    private String canary() {
+        return settings.canaryDeployment().orElseThrow();
+    }
+
+    private int total(Deployments deployments) {
+        int stableNow = Deployments.replicas(deployments.get(stable()));
+        int canaryNow = Deployments.replicas(deployments.get(canary()));
+        int total = settings.replicas().orElse(stableNow + canaryNow);
+        if (total < 1) {
+            throw new ActionFailure("Deployments '" + stable() + "' and '" + canary() + "' have 0 replicas between "
+                    + "them; set 'replicas' in the action to the total the service should run");
+        }
+        return total;
+    }
+
+    private ActionResult deploy(Deployments deployments, RolloutVariables vars, Consumer<String> output)
+            throws InterruptedException {
+        int total = total(deployments);
+        String image = settings.image().orElseThrow().render(vars.requireVersion());
+        Duration ready = settings.readyTimeout();
+        if (vars.percent() >= 100) {
+            deployments.update(stable(), settings.container(), Optional.of(image), Optional.of(total));
+            deployments.awaitReady(stable(), ready);
+            deployments.update(canary(), settings.container(), Optional.empty(), Optional.of(0));
+            String line = "promoted: stable " + total + "/" + total + " pods on " + image + " (100%), canary 0";
+            output.accept(line);
+            return ActionResult.ok(line);
+        }
+        Split split = vars.percent() == 0 ? new Split(0, total, 0) : Split.of(total, vars.percent());
+        int canaryNow = Deployments.replicas(deployments.get(canary()));
+        if (split.canary() >= canaryNow) {
+            deployments.update(canary(), settings.container(), Optional.of(image), Optional.of(split.canary()));
+            deployments.awaitReady(canary(), ready);
+            deployments.update(stable(), settings.container(), Optional.empty(), Optional.of(split.stable()));
+        } else {
+            deployments.update(stable(), settings.container(), Optional.empty(), Optional.of(split.stable()));
+            deployments.awaitReady(stable(), ready);
+            deployments.update(canary(), settings.container(), Optional.of(image), Optional.of(split.canary()));
+        }
+        String line = "canary " + split.canary() + "/" + total + " pods (" + Split.percent(split.actualPercent())
+                + (split.differsFrom(vars.percent()) ? ", asked " + Split.percent(vars.percent()) : "")
+                + "), stable " + split.stable();
+        output.accept(line);
+        return new ActionResult(true, line, split.differsFrom(vars.percent()) ? split.actualPercent() : null);
+    }
+
+    private ActionResult revert(Deployments deployments, RolloutVariables vars, Consumer<String> output)
+            throws InterruptedException {
+        int total = total(deployments);
+        // revert runs with ROLLOUT_VERSION = the stable version: after a promotion that puts the stable back on it
+        Optional<String> image = vars.version().map(v -> settings.image().orElseThrow().render(v));
+        if (image.isEmpty()) {
+            output.accept("no stable version known: the stable Deployment keeps its image");
+        }
+        deployments.update(stable(), settings.container(), image, Optional.of(total));
+        deployments.awaitReady(stable(), settings.readyTimeout());
+        deployments.update(canary(), settings.container(), Optional.empty(), Optional.of(0));
+        String line = "reverted: stable " + total + "/" + total + " pods on "
+                + deployments.image(stable(), settings.container()) + ", canary 0";
+        output.accept(line);
+        return ActionResult.ok(line);
+    }
+}
