@@ -1,14 +1,18 @@
 package io.stagedrollout.kubernetes;
 
+import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /** Lends a Kubernetes client for one piece of work. The default one owns a client per call and closes it. */
 @FunctionalInterface
 public interface ClusterConnector {
+    /** Retries of a failed API call (backoff 100 ms, doubling): about 3 s in all. */
+    int RETRIES = 5;
 
     <T> T withClient(Optional<String> context, Function<KubernetesClient, T> work);
 
@@ -21,11 +25,25 @@ public interface ClusterConnector {
             @Override
             public <T> T withClient(Optional<String> context, Function<KubernetesClient, T> work) {
                 Config config = Config.autoConfigure(context.orElse(null));
+                context.ifPresent(wanted -> checkContext(config, wanted));
+                // the client's default retries a refused call for about two minutes; a ring should fail sooner
+                config.setRequestRetryBackoffLimit(RETRIES);
                 try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
                     return work.apply(client);
                 }
             }
         };
+    }
+
+    /** The client falls back to the current context when the named one is missing: never act on the wrong cluster. */
+    private static void checkContext(Config config, String wanted) {
+        NamedContext current = config.getCurrentContext();
+        if (current != null && wanted.equals(current.getName())) return;
+        List<String> names = config.getContexts() == null ? List.of()
+                : config.getContexts().stream().map(NamedContext::getName).toList();
+        throw new ActionFailure(names.isEmpty()
+                ? "context '" + wanted + "' was asked for, but no kubeconfig was found (KUBECONFIG, or ~/.kube/config)"
+                : "the kubeconfig has no context '" + wanted + "'; it has " + String.join(", ", names));
     }
 
     /** Always lends {@code client} (tests, or a caller that manages the client itself); never closes it. */

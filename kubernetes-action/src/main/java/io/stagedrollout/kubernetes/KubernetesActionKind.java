@@ -90,6 +90,11 @@ public final class KubernetesActionKind implements ActionKind {
         } catch (ActionFailure | IllegalArgumentException e) {
             return failed(output, e.getMessage());
         } catch (KubernetesClientException e) {
+            if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                InterruptedException interrupted = new InterruptedException("interrupted while calling the Kubernetes API");
+                interrupted.initCause(e);
+                throw interrupted;
+            }
             return failed(output, "Kubernetes API: " + describe(e));
         }
     }
@@ -99,12 +104,23 @@ public final class KubernetesActionKind implements ActionKind {
         return ActionResult.failed(message);
     }
 
+    /** The API's own message, or the client's plus the root cause (connection refused, TLS, unknown host). */
     private static String describe(KubernetesClientException e) {
-        String message = e.getStatus() != null && e.getStatus().getMessage() != null
-                ? e.getStatus().getMessage() : e.getMessage();
-        Throwable cause = e.getCause();
-        if ((message == null || message.isBlank()) && cause != null) {
-            message = cause.getMessage();
+        if (e.getStatus() != null && e.getStatus().getMessage() != null && !e.getStatus().getMessage().isBlank()) {
+            return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + e.getStatus().getMessage();
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage().replaceAll("\\s+", " ").trim();
+        // the first cause that says something (ConnectException: Connection refused), else the deepest one's type
+        String cause = null;
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank() && !(t instanceof KubernetesClientException)) {
+                cause = t.getClass().getSimpleName() + ": " + t.getMessage();
+                break;
+            }
+            cause = t.getClass().getSimpleName();
+        }
+        if (cause != null) {
+            message = message.isEmpty() ? cause : message + " (" + cause + ")";
         }
         return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + message;
     }
