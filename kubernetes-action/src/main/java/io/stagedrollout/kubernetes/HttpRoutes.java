@@ -78,7 +78,6 @@ final class HttpRoutes {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> rules(GenericKubernetesResource route) {
         Object spec = route.getAdditionalProperties().get("spec");
         Object rules = spec instanceof Map<?, ?> m ? m.get("rules") : null;
@@ -104,29 +103,5 @@ final class HttpRoutes {
         Object kind = ref.getOrDefault("kind", "Service");
         Object group = ref.getOrDefault("group", "");
         return name.equals(ref.get("name")) && "Service".equals(kind) && "".equals(group);
-    }
-
-    /** The weights now on the route's first shifted rule: {stable, canary}; for reports and tests. */
-    int[] weights() {
-        GenericKubernetesResource route = resource().get();
-        if (route == null) {
-            throw new ActionFailure("HTTPRoute '" + target.name() + "' not found in namespace '" + namespace + "'");
-        }
-        for (Map<String, Object> rule : rules(route)) {
-            Integer stable = null;
-            Integer canary = null;
-            for (Map<String, Object> ref : refs(rule)) {
-                if (isService(ref, target.stableService())) stable = weight(ref);
-                if (isService(ref, target.canaryService())) canary = weight(ref);
-            }
-            if (stable != null && canary != null) return new int[] {stable, canary};
-        }
-        throw new ActionFailure("HTTPRoute '" + target.name() + "' has no rule with both Services");
-    }
-
-    /** The Gateway API default weight is 1. */
-    private static int weight(Map<String, Object> ref) {
-        Object w = ref.get("weight");
-        return w instanceof Number n ? n.intValue() : 1;
     }
 }

@@ -78,7 +78,7 @@ final class Cluster {
         return client.genericKubernetesResources(HttpRoutes.HTTP_ROUTE).inNamespace(NS).resource(r).create();
     }
 
-    GenericKubernetesResource route(String name, boolean dummy) {
+    GenericKubernetesResource routeNamed(String name) {
         return client.genericKubernetesResources(HttpRoutes.HTTP_ROUTE).inNamespace(NS).withName(name).get();
     }
 

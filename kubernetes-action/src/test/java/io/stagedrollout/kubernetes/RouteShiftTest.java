@@ -61,7 +61,7 @@ class RouteShiftTest {
     /** {stable, canary} weight of every rule that holds both Services. */
     @SuppressWarnings("unchecked")
     private List<List<Object>> weights() {
-        GenericKubernetesResource r = cluster.route("checkout", true);
+        GenericKubernetesResource r = cluster.routeNamed("checkout");
         List<Map<String, Object>> rules = r.get("spec", "rules");
         return rules.stream()
                 .map(rule -> (List<Map<String, Object>>) rule.get("backendRefs"))
@@ -91,7 +91,7 @@ class RouteShiftTest {
 
         cluster.deploy(cluster.action(settings()), "25", "1.5.0");
 
-        List<Map<String, Object>> rules = cluster.route("checkout", true).get("spec", "rules");
+        List<Map<String, Object>> rules = cluster.routeNamed("checkout").get("spec", "rules");
         assertThat(rules.get(1).get("backendRefs")).isEqualTo(List.of(Map.of("name", "assets", "port", 80)));
     }
 
@@ -158,7 +158,7 @@ class RouteShiftTest {
         assertThat(r.ok()).isFalse();
         assertThat(r.detail()).isEqualTo("HTTPRoute 'checkout' rule 0 has a backendRef to Service 'checkout' but none "
                 + "to 'checkout-canary'; every rule that routes to one must list both (the canary with weight: 0)");
-        List<Map<String, Object>> rules = cluster.route("checkout", true).get("spec", "rules");
+        List<Map<String, Object>> rules = cluster.routeNamed("checkout").get("spec", "rules");
         assertThat(rules.get(2).get("backendRefs").toString()).contains("weight=0");
     }
 
