@@ -6,7 +6,10 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -83,6 +86,25 @@ final class Deployments {
         output.accept("deployment " + name + ":"
                 + (imageChanges ? " image " + containerName + "=" + image.get() : "")
                 + (replicasChange ? " replicas " + replicas(current) + " -> " + replicas.get() : ""));
+    }
+
+    Optional<String> annotation(String name, String key) {
+        Map<String, String> annotations = get(name).getMetadata().getAnnotations();
+        return Optional.ofNullable(annotations == null ? null : annotations.get(key));
+    }
+
+    /** Sets the annotation, or removes it when {@code value} is null. */
+    void annotate(String name, String key, String value) {
+        if (Objects.equals(annotation(name, key).orElse(null), value)) return;
+        resource(name).edit(d -> {
+            if (value == null) {
+                if (d.getMetadata().getAnnotations() != null) d.getMetadata().getAnnotations().remove(key);
+            } else {
+                if (d.getMetadata().getAnnotations() == null) d.getMetadata().setAnnotations(new LinkedHashMap<>());
+                d.getMetadata().getAnnotations().put(key, value);
+            }
+            return d;
+        });
     }
 
     String image(String name, Optional<String> container) {

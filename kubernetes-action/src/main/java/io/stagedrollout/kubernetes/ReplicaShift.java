@@ -22,6 +22,7 @@ import java.util.function.Consumer;
  * ROLLOUT_VERSION names it) and waits for it, then scales the canary to 0.
  */
 final class ReplicaShift implements Action {
+    static final String TOTAL_ANNOTATION = "staged-rollout.io/total-replicas";
     private final KubernetesSettings settings;
     private final ClusterConnector connector;
     private final Duration pollInterval;
@@ -52,15 +53,42 @@ final class ReplicaShift implements Action {
         return settings.canaryDeployment().orElseThrow();
     }
 
+    /**
+     * The total pods across both Deployments: the plan's {@code replicas}, else the total this rollout started
+     * with, kept in an annotation on the stable Deployment. Summing the two counts again on every ring would drift
+     * after a ring interrupted between growing the canary and shrinking the stable.
+     */
     private int total(Deployments deployments) {
-        int stableNow = Deployments.replicas(deployments.get(stable()));
-        int canaryNow = Deployments.replicas(deployments.get(canary()));
-        int total = settings.replicas().orElse(stableNow + canaryNow);
+        if (settings.replicas().isPresent()) {
+            return settings.replicas().get();
+        }
+        Optional<Integer> kept = deployments.annotation(stable(), TOTAL_ANNOTATION).flatMap(ReplicaShift::positive);
+        if (kept.isPresent()) {
+            return kept.get();
+        }
+        int total = Deployments.replicas(deployments.get(stable())) + Deployments.replicas(deployments.get(canary()));
         if (total < 1) {
             throw new ActionFailure("Deployments '" + stable() + "' and '" + canary() + "' have 0 replicas between "
                     + "them; set 'replicas' in the action to the total the service should run");
         }
+        deployments.annotate(stable(), TOTAL_ANNOTATION, String.valueOf(total));
         return total;
+    }
+
+    private static Optional<Integer> positive(String s) {
+        try {
+            int i = Integer.parseInt(s.trim());
+            return i > 0 ? Optional.of(i) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Once everything is back on the stable, the next rollout counts afresh (someone may scale in between). */
+    private void forgetTotal(Deployments deployments) {
+        if (settings.replicas().isEmpty()) {
+            deployments.annotate(stable(), TOTAL_ANNOTATION, null);
+        }
     }
 
     private ActionResult deploy(Deployments deployments, RolloutVariables vars, Consumer<String> output)
@@ -72,6 +100,7 @@ final class ReplicaShift implements Action {
             deployments.update(stable(), settings.container(), Optional.of(image), Optional.of(total));
             deployments.awaitReady(stable(), ready);
             deployments.update(canary(), settings.container(), Optional.empty(), Optional.of(0));
+            forgetTotal(deployments);
             String line = "promoted: stable " + total + "/" + total + " pods on " + image + " (100%), canary 0";
             output.accept(line);
             return ActionResult.ok(line);
@@ -105,6 +134,7 @@ final class ReplicaShift implements Action {
         deployments.update(stable(), settings.container(), image, Optional.of(total));
         deployments.awaitReady(stable(), settings.readyTimeout());
         deployments.update(canary(), settings.container(), Optional.empty(), Optional.of(0));
+        forgetTotal(deployments);
         String line = "reverted: stable " + total + "/" + total + " pods on "
                 + deployments.image(stable(), settings.container()) + ", canary 0";
         output.accept(line);

@@ -121,6 +121,49 @@ class ReplicaShiftTest {
     }
 
     @Test
+    void repeatingARingChangesNothing() throws Exception {
+        cluster.deployment("checkout", 20, "registry.example.com/checkout:1.4.0");
+        cluster.deployment("checkout-canary", 0, "registry.example.com/checkout:1.4.0");
+        Action action = cluster.action(settings());
+
+        cluster.deploy(action, "25", "1.5.0");
+        ActionResult again = cluster.deploy(action, "25", "1.5.0");
+
+        assertThat(again.detail()).isEqualTo("canary 5/20 pods (25%), stable 15");
+        assertThat(cluster.replicas("checkout-canary")).isEqualTo(5);
+        assertThat(cluster.replicas("checkout")).isEqualTo(15);
+    }
+
+    @Test
+    void ringInterruptedHalfwayResumesWithTheSameTotal() throws Exception {
+        cluster.deployment("checkout", 20, "registry.example.com/checkout:1.4.0");
+        cluster.deployment("checkout-canary", 0, "registry.example.com/checkout:1.4.0");
+        Action action = cluster.action(settings());
+        cluster.deploy(action, "5", "1.5.0");
+        // the 25% ring grew the canary, then the process died before the stable shrank: 19 + 5 pods
+        client.apps().deployments().inNamespace(Cluster.NS).withName("checkout-canary").scale(5);
+
+        ActionResult r = cluster.deploy(action, "25", "1.5.0");
+
+        assertThat(r.detail()).isEqualTo("canary 5/20 pods (25%), stable 15");
+        assertThat(cluster.replicas("checkout")).isEqualTo(15);
+    }
+
+    @Test
+    void nextRolloutCountsTheTotalAfresh() throws Exception {
+        cluster.deployment("checkout", 20, "registry.example.com/checkout:1.4.0");
+        cluster.deployment("checkout-canary", 0, "registry.example.com/checkout:1.4.0");
+        Action action = cluster.action(settings());
+        cluster.deploy(action, "50", "1.5.0");
+        cluster.deploy(action, "100", "1.5.0");
+        client.apps().deployments().inNamespace(Cluster.NS).withName("checkout").scale(30);
+
+        ActionResult r = cluster.deploy(action, "10", "1.6.0");
+
+        assertThat(r.detail()).isEqualTo("canary 3/30 pods (10%), stable 27");
+    }
+
+    @Test
     void missingDeploymentFailsWithItsName() throws Exception {
         cluster.deployment("checkout", 20, "registry.example.com/checkout:1.4.0");
 
