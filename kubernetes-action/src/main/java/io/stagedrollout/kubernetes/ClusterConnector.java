@@ -4,7 +4,10 @@ import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -21,10 +24,22 @@ public interface ClusterConnector {
      * its current context unless {@code context} names another) or, inside a pod, the service account.
      */
     static ClusterConnector standard() {
+        return standard(System.getenv(), Path.of(""));
+    }
+
+    /**
+     * As {@link #standard()}, but a {@code KUBECONFIG} in {@code env} (the CI step's environment, which may differ
+     * from this process's: Jenkins' {@code withKubeConfig}) wins. Of a list of files, the first that exists is used;
+     * a relative path is taken from {@code workDir}.
+     */
+    static ClusterConnector standard(Map<String, String> env, Path workDir) {
+        String stepKubeconfig = env.get("KUBECONFIG");
+        boolean own = stepKubeconfig != null && !stepKubeconfig.isBlank()
+                && !stepKubeconfig.equals(System.getenv("KUBECONFIG"));
         return new ClusterConnector() {
             @Override
             public <T> T withClient(Optional<String> context, Function<KubernetesClient, T> work) {
-                Config config = Config.autoConfigure(context.orElse(null));
+                Config config = own ? fromFile(stepKubeconfig, workDir, context) : Config.autoConfigure(context.orElse(null));
                 context.ifPresent(wanted -> checkContext(config, wanted));
                 // the client's default retries a refused call for about two minutes; a ring should fail sooner
                 config.setRequestRetryBackoffLimit(RETRIES);
@@ -33,6 +48,17 @@ public interface ClusterConnector {
                 }
             }
         };
+    }
+
+    private static Config fromFile(String kubeconfig, Path workDir, Optional<String> context) {
+        for (String part : kubeconfig.split(java.io.File.pathSeparator)) {
+            if (part.isBlank()) continue;
+            Path file = workDir.resolve(part);
+            if (Files.isRegularFile(file)) {
+                return Config.fromKubeconfig(context.orElse(null), file.toFile());
+            }
+        }
+        throw new ActionFailure("KUBECONFIG names no file that exists: " + kubeconfig);
     }
 
     /** The client falls back to the current context when the named one is missing: never act on the wrong cluster. */

@@ -10,10 +10,13 @@ import io.stagedrollout.core.action.ActionResult;
 import io.stagedrollout.core.plan.ActionSpec;
 import io.stagedrollout.core.plan.Problem;
 import io.stagedrollout.core.plan.SpecReader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -25,16 +28,22 @@ public final class KubernetesActionKind implements ActionKind {
     public static final String KIND = "kubernetes";
     private static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
 
-    private final ClusterConnector connector;
+    private final Function<ActionEnvironment, ClusterConnector> connectors;
     private final Duration pollInterval;
 
-    /** For ServiceLoader: clients configured from the kubeconfig or the pod's service account. */
+    /** For ServiceLoader: clients configured from the kubeconfig (the step's KUBECONFIG first) or the pod's service account. */
     public KubernetesActionKind() {
-        this(ClusterConnector.standard(), POLL_INTERVAL);
+        this(env -> ClusterConnector.standard(env.env() == null ? Map.of() : env.env(),
+                env.workDir() == null ? Path.of("") : env.workDir()), POLL_INTERVAL);
     }
 
+    /** Every action connects through {@code connector} (tests; a caller that manages its client). */
     public KubernetesActionKind(ClusterConnector connector, Duration pollInterval) {
-        this.connector = connector;
+        this(env -> connector, pollInterval);
+    }
+
+    private KubernetesActionKind(Function<ActionEnvironment, ClusterConnector> connectors, Duration pollInterval) {
+        this.connectors = connectors;
         this.pollInterval = pollInterval;
     }
 
@@ -58,6 +67,7 @@ public final class KubernetesActionKind implements ActionKind {
             throw new IllegalArgumentException("action '" + spec.name() + "' is not a valid kubernetes action: "
                     + problems.stream().map(Problem::toString).collect(Collectors.joining("; ")));
         }
+        ClusterConnector connector = connectors.apply(env);
         return switch (settings.mode()) {
             case REPLICAS -> new ReplicaShift(settings, connector, pollInterval);
             case HTTPROUTE -> new RouteShift(settings, connector, pollInterval);

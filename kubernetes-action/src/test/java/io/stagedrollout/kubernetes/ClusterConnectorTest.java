@@ -76,6 +76,29 @@ class ClusterConnectorTest {
     }
 
     @Test
+    void kubeconfigFromTheStepEnvironmentWinsOverTheProcessOne() throws Exception {
+        Files.writeString(dir.resolve("step-kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]
+                users: [{name: u, user: {token: t}}]
+                contexts: [{name: jenkins-agent, context: {cluster: c, user: u}}]
+                current-context: jenkins-agent
+                """);
+        Map<String, Object> settings = new java.util.LinkedHashMap<>(Map.of("mode", "replicas",
+                "stableDeployment", "checkout", "canaryDeployment", "checkout-canary",
+                "image", "registry.example.com/checkout:{{version}}", "context", "prod-eu"));
+
+        ActionResult r = new KubernetesActionKind()
+                .open(new ActionSpec("deploy", "kubernetes", settings),
+                        new ActionEnvironment(Map.of("KUBECONFIG", "missing:step-kubeconfig"), dir, null))
+                .run(new ActionRequest(Operation.DEPLOY, Map.of("ROLLOUT_PERCENT", "5", "ROLLOUT_VERSION", "1.5.0"),
+                        output::add));
+
+        assertThat(r.detail()).isEqualTo("the kubeconfig has no context 'prod-eu'; it has jenkins-agent");
+    }
+
+    @Test
     void unreachableApiServerIsAFailedResultNotAnException() throws Exception {
         ActionResult r = deploy("prod-eu");
 
