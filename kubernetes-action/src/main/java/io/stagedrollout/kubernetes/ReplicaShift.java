@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  *
  * <p>Promotion model (exposure 100%): the stable Deployment takes the new image at the full count and is waited
  * for, then the canary goes to 0. Afterwards the stable runs the new version and the canary is idle, ready for the
- * next rollout. Revert scales the stable back to the full count (back on the stable version's image when
- * ROLLOUT_VERSION names it) and waits for it, then scales the canary to 0.
+ * next rollout. Revert scales the stable back to the full count (and, when a promotion had already put the
+ * reverted version on it, back to the stable version's image) and waits for it, then scales the canary to 0.
  */
 final class ReplicaShift implements Action {
     static final String TOTAL_ANNOTATION = "staged-rollout.io/total-replicas";
@@ -126,11 +126,7 @@ final class ReplicaShift implements Action {
     private ActionResult revert(Deployments deployments, RolloutVariables vars, Consumer<String> output)
             throws InterruptedException {
         int total = total(deployments);
-        // revert runs with ROLLOUT_VERSION = the stable version: after a promotion that puts the stable back on it
-        Optional<String> image = vars.version().map(v -> settings.image().orElseThrow().render(v));
-        if (image.isEmpty()) {
-            output.accept("no stable version known: the stable Deployment keeps its image");
-        }
+        Optional<String> image = StableImage.toRestore(deployments, stable(), settings, vars, output);
         deployments.update(stable(), settings.container(), image, Optional.of(total));
         deployments.awaitReady(stable(), settings.readyTimeout());
         deployments.update(canary(), settings.container(), Optional.empty(), Optional.of(0));

@@ -4,7 +4,7 @@ import io.stagedrollout.core.action.ActionRequest;
 import java.util.Optional;
 
 /** The ROLLOUT_* values this action reads from a request. */
-record RolloutVariables(double percent, Optional<String> version) {
+record RolloutVariables(double percent, Optional<String> version, Optional<String> revertingVersion) {
 
     static RolloutVariables of(ActionRequest request) {
         String raw = request.variables().get("ROLLOUT_PERCENT");
@@ -26,8 +26,11 @@ record RolloutVariables(double percent, Optional<String> version) {
                 throw new ActionFailure("ROLLOUT_PERCENT " + raw + " is not from 0 to 100");
             }
         }
-        String version = request.variables().get("ROLLOUT_VERSION");
-        return new RolloutVariables(percent, Optional.ofNullable(version).map(String::trim).filter(v -> !v.isEmpty()));
+        return new RolloutVariables(percent, value(request, "ROLLOUT_VERSION"), value(request, "ROLLOUT_REVERTING_VERSION"));
+    }
+
+    private static Optional<String> value(ActionRequest request, String name) {
+        return Optional.ofNullable(request.variables().get(name)).map(String::trim).filter(v -> !v.isEmpty());
     }
 
     String requireVersion() {

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * new image and is waited for while the route still splits traffic, then the route sends everything to the stable
  * Service and nothing to the canary; without it the route sends everything to the canary Service and leaves the
  * Deployments alone. Revert sends everything back to the stable Service (after putting the stable Deployment back on
- * the stable version's image when it is configured and ROLLOUT_VERSION names it).
+ * the stable version's image when a promotion had already given it the reverted version).
  */
 final class RouteShift implements Action {
     private final KubernetesSettings settings;
@@ -80,11 +80,13 @@ final class RouteShift implements Action {
     private ActionResult revert(Deployments deployments, HttpRoutes routes, RolloutVariables vars,
             Consumer<String> output) throws InterruptedException {
         int total = target().weightTotal();
-        if (settings.stableDeployment().isPresent() && vars.version().isPresent()) {
+        if (settings.stableDeployment().isPresent()) {
             String stable = settings.stableDeployment().get();
-            String image = settings.image().orElseThrow().render(vars.version().get());
-            deployments.update(stable, settings.container(), Optional.of(image), Optional.empty());
-            deployments.awaitReady(stable, settings.readyTimeout());
+            Optional<String> image = StableImage.toRestore(deployments, stable, settings, vars, output);
+            if (image.isPresent()) {
+                deployments.update(stable, settings.container(), image, Optional.empty());
+                deployments.awaitReady(stable, settings.readyTimeout());
+            }
         }
         routes.setWeights(total, 0);
         String line = "reverted: route " + target().name() + " sends all to " + target().stableService()

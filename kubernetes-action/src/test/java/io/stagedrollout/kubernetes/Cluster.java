@@ -94,8 +94,9 @@ final class Cluster {
                 Map.of("ROLLOUT_PERCENT", percent, "ROLLOUT_VERSION", version), output::add));
     }
 
-    ActionResult revert(Action action, String stableVersion) throws InterruptedException {
-        return action.run(new ActionRequest(Operation.REVERT,
-                Map.of("ROLLOUT_PERCENT", "0", "ROLLOUT_VERSION", stableVersion), output::add));
+    /** As the engine reverts: ROLLOUT_VERSION is the stable version, ROLLOUT_REVERTING_VERSION the one taken back. */
+    ActionResult revert(Action action, String stableVersion, String revertingVersion) throws InterruptedException {
+        return action.run(new ActionRequest(Operation.REVERT, Map.of("ROLLOUT_PERCENT", "0",
+                "ROLLOUT_VERSION", stableVersion, "ROLLOUT_REVERTING_VERSION", revertingVersion), output::add));
     }
 }

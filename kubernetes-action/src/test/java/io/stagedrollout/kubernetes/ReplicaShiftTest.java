@@ -99,7 +99,7 @@ class ReplicaShiftTest {
         Action action = cluster.action(settings());
         cluster.deploy(action, "25", "1.5.0");
 
-        ActionResult r = cluster.revert(action, "1.4.0");
+        ActionResult r = cluster.revert(action, "1.4.0", "1.5.0");
 
         assertThat(r.ok()).as(r.detail()).isTrue();
         assertThat(cluster.replicas("checkout")).isEqualTo(20);
@@ -114,9 +114,23 @@ class ReplicaShiftTest {
         Action action = cluster.action(settings());
         cluster.deploy(action, "100", "1.5.0");
 
-        cluster.revert(action, "1.4.0");
+        cluster.revert(action, "1.4.0", "1.5.0");
 
         assertThat(cluster.image("checkout")).isEqualTo("registry.example.com/checkout:1.4.0");
+        assertThat(cluster.replicas("checkout")).isEqualTo(20);
+    }
+
+    @Test
+    void revertLeavesAStableDeployedByOtherMeansOnItsImage() throws Exception {
+        String byDigest = "registry.example.com/checkout@sha256:4f1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+        cluster.deployment("checkout", 20, byDigest);
+        cluster.deployment("checkout-canary", 0, byDigest);
+        Action action = cluster.action(settings());
+        cluster.deploy(action, "25", "1.5.0");
+
+        cluster.revert(action, "1.4.0", "1.5.0");
+
+        assertThat(cluster.image("checkout")).isEqualTo(byDigest);
         assertThat(cluster.replicas("checkout")).isEqualTo(20);
     }
 

@@ -122,7 +122,7 @@ class RouteShiftTest {
         Action action = cluster.action(settings());
         cluster.deploy(action, "50", "1.5.0");
 
-        ActionResult r = cluster.revert(action, "1.4.0");
+        ActionResult r = cluster.revert(action, "1.4.0", "1.5.0");
 
         assertThat(r.ok()).as(r.detail()).isTrue();
         assertThat(weights()).containsOnly(List.of(100, 0));
@@ -146,6 +146,22 @@ class RouteShiftTest {
         assertThat(cluster.image("checkout")).isEqualTo("registry.example.com/checkout:1.5.0");
         assertThat(weights()).containsOnly(List.of(100, 0));
         assertThat(cluster.replicas("checkout")).as("replicas are not this mode's business").isEqualTo(4);
+    }
+
+    @Test
+    void revertAfterPromotionPutsTheStableBackOnTheStableVersion() throws Exception {
+        cluster.route(ROUTE);
+        cluster.deployment("checkout", 4, "registry.example.com/checkout:1.4.0");
+        cluster.deployment("checkout-canary", 1, "registry.example.com/checkout:1.4.0");
+        Action action = cluster.action(settings("stableDeployment", "checkout", "canaryDeployment", "checkout-canary",
+                "container", "app", "image", "registry.example.com/checkout:{{version}}"));
+        cluster.deploy(action, "100", "1.5.0");
+
+        ActionResult r = cluster.revert(action, "1.4.0", "1.5.0");
+
+        assertThat(r.ok()).as(r.detail()).isTrue();
+        assertThat(cluster.image("checkout")).isEqualTo("registry.example.com/checkout:1.4.0");
+        assertThat(weights()).containsOnly(List.of(100, 0));
     }
 
     @Test
