@@ -93,19 +93,39 @@ public final class KubernetesActionKind implements ActionKind {
                     return work.apply(client, output);
                 } catch (InterruptedException e) {
                     throw new Interrupted(e);
+                } catch (KubernetesClientException e) {
+                    if (interrupted(e)) throw new Interrupted(asInterruption(e));
+                    throw new ActionFailure("Kubernetes API " + server(client) + ": " + describe(e));
                 }
             });
         } catch (Interrupted e) {
             throw e.cause;
         } catch (ActionFailure | IllegalArgumentException e) {
             return failed(output, e.getMessage());
-        } catch (KubernetesClientException e) {
-            if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
-                InterruptedException interrupted = new InterruptedException("interrupted while calling the Kubernetes API");
-                interrupted.initCause(e);
-                throw interrupted;
-            }
-            return failed(output, "Kubernetes API: " + describe(e));
+        } catch (KubernetesClientException e) { // building the client: a kubeconfig it cannot use
+            if (interrupted(e)) throw asInterruption(e);
+            return failed(output, "Kubernetes client: " + describe(e));
+        }
+    }
+
+    private static boolean interrupted(KubernetesClientException e) {
+        return Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException;
+    }
+
+    private static InterruptedException asInterruption(KubernetesClientException e) {
+        InterruptedException interrupted = new InterruptedException("interrupted while calling the Kubernetes API");
+        interrupted.initCause(e);
+        return interrupted;
+    }
+
+    /** The API server's address without any user info, so people see which cluster failed. */
+    private static String server(KubernetesClient client) {
+        try {
+            java.net.URL url = client.getMasterUrl();
+            return url == null ? "" : "at " + url.getProtocol() + "://" + url.getHost()
+                    + (url.getPort() > 0 ? ":" + url.getPort() : "");
+        } catch (RuntimeException e) {
+            return "";
         }
     }
 

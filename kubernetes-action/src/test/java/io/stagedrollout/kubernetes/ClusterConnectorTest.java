@@ -103,8 +103,8 @@ class ClusterConnectorTest {
         ActionResult r = deploy("prod-eu");
 
         assertThat(r.ok()).isFalse();
-        assertThat(r.detail()).startsWith("Kubernetes API: ");
-        assertThat(output).last().asString().startsWith("failed: Kubernetes API: ");
+        assertThat(r.detail()).matches("Kubernetes API at https://127.0.0.1:[0-9]+: .*failed.*");
+        assertThat(output).last().asString().startsWith("failed: Kubernetes API at https://127.0.0.1:");
         assertThat(String.join("\n", output) + r.detail()).doesNotContain("not-a-secret");
     }
 }
