@@ -161,6 +161,25 @@ class KubernetesPlanTest {
     }
 
     @Test
+    void actualExposureIsRecordedInTheJournal() throws Exception {
+        cluster.deployment("checkout", 3, "registry.example.com/checkout:1.4.0");
+        cluster.deployment("checkout-canary", 0, "registry.example.com/checkout:1.4.0");
+        RolloutKey key = new RolloutKey("checkout", "production");
+        Actor actor = Actor.system("test");
+
+        try (RolloutEngine engine = engine()) {
+            engine.start(PlanReader.parse(PLAN), "1.5.0", "1.4.0", actor);
+            engine.advance(key, actor);
+            assertThat(engine.history(key))
+                    .filteredOn(e -> "5pct".equals(e.ring()) && e.evidence().containsKey("actualPercent"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(((Number) e.evidence().get("actualPercent")).doubleValue())
+                            .isCloseTo(33.33, org.assertj.core.data.Offset.offset(0.01)));
+        }
+        assertThat(cluster.replicas("checkout-canary")).isEqualTo(1);
+    }
+
+    @Test
     void failedRingRevertsTheClusterToTheStable() throws Exception {
         cluster.deployment("checkout", 20, "registry.example.com/checkout:1.4.0");
         cluster.deployment("checkout-canary", 0, "registry.example.com/checkout:1.4.0");
