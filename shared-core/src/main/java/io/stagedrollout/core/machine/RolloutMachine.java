@@ -24,7 +24,6 @@ import io.stagedrollout.core.plan.GateSpec;
 import io.stagedrollout.core.plan.OnVerdict;
 import io.stagedrollout.core.plan.Approval;
 import io.stagedrollout.core.plan.Ring;
-import io.stagedrollout.core.gate.Outcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,17 +56,15 @@ public final class RolloutMachine {
         if (state == null) {
             return new Refused(null, Refusal.NOT_FOUND, "there is no rollout to act on; start one first");
         }
-        return switch (command) {
-            case BeginRing c -> beginRing(state, c, now);
-            case RingDeployed c -> ringDeployed(state, c, now);
-            case Measured c -> measured(state, c, now);
-            case Conclude c -> conclude(state, c, now);
-            case Promote c -> promote(state, c, now);
-            case Rollback c -> rollback(state, c, now);
-            case RevertFinished c -> revertFinished(state, c, now);
-            case Abort c -> abort(state, c, now);
-            case Start c -> throw new AssertionError(c);
-        };
+        if (command instanceof BeginRing c) return beginRing(state, c, now);
+        if (command instanceof RingDeployed c) return ringDeployed(state, c, now);
+        if (command instanceof Measured c) return measured(state, c, now);
+        if (command instanceof Conclude c) return conclude(state, c, now);
+        if (command instanceof Promote c) return promote(state, c, now);
+        if (command instanceof Rollback c) return rollback(state, c, now);
+        if (command instanceof RevertFinished c) return revertFinished(state, c, now);
+        if (command instanceof Abort c) return abort(state, c, now);
+        throw new IllegalArgumentException("unknown command " + command);
     }
 
     // ---- start ------------------------------------------------------------------------------------------------
@@ -427,10 +424,5 @@ public final class RolloutMachine {
     private static RolloutEvent event(RolloutState n, Instant now, String type, Actor actor, Status from, String reason,
             Map<String, Object> evidence) {
         return new RolloutEvent(n.revision(), n.id(), now, type, actor, from, n.status(), n.ringName(), reason, evidence);
-    }
-
-    /** Whether a measurement counts as broken data (for reports). */
-    public static boolean isError(Measurement m) {
-        return m.outcome() == Outcome.ERROR;
     }
 }
