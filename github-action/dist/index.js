@@ -1,4 +1,4 @@
-import { createRequire as __srCreateRequire } from 'node:module'; const require = __srCreateRequire(import.meta.url);
+import { createRequire as __rolloutCreateRequire } from 'node:module'; const require = __rolloutCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
