@@ -20864,6 +20864,10 @@ function conclude(status, exitCode, inputs) {
       warning(gate.reason ?? "inconclusive", { title: `Gate ${gate.gate} inconclusive in ring ${rollout.verdict?.ring ?? rollout.ring}` });
     }
   }
+  if (inputs.command === "rollback" && rollout?.status === "ROLLED_BACK" && (exitCode === EXIT.OK || exitCode === EXIT.GATE_FAILED)) {
+    notice(message, { title: `${where} rolled back to ${rollout.stableVersion ?? "the stable version"}` });
+    return;
+  }
   switch (exitCode) {
     case EXIT.OK:
       info(`${where}: ${status.result}: ${message}`);

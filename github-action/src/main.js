@@ -118,6 +118,12 @@ function conclude(status, exitCode, inputs) {
     }
   }
 
+  // A rollback that was asked for and happened is the step's success, whatever code marks "rolled back".
+  if (inputs.command === 'rollback' && rollout?.status === 'ROLLED_BACK' && (exitCode === EXIT.OK || exitCode === EXIT.GATE_FAILED)) {
+    core.notice(message, { title: `${where} rolled back to ${rollout.stableVersion ?? 'the stable version'}` });
+    return;
+  }
+
   switch (exitCode) {
     case EXIT.OK:
       core.info(`${where}: ${status.result}: ${message}`);
