@@ -20777,7 +20777,8 @@ function maskRawSecrets(get) {
 var actionDir = path5.resolve(path5.dirname(fileURLToPath(import.meta.url)), "..");
 async function run(env = process.env) {
   const get = (name) => getInput(name);
-  for (const secret of maskRawSecrets(get)) setSecret(secret);
+  const masked = new Set(maskRawSecrets(get));
+  for (const secret of masked) setSecret(secret);
   let inputs;
   try {
     inputs = readInputs(get);
@@ -20788,7 +20789,9 @@ async function run(env = process.env) {
     return;
   }
   const secrets = secretValues(inputs);
-  for (const secret of secrets) setSecret(secret);
+  for (const secret of secrets) {
+    if (!masked.has(secret)) setSecret(secret);
+  }
   let jar;
   let java;
   try {

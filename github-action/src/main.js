@@ -18,7 +18,8 @@ const actionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 export async function run(env = process.env) {
   const get = name => core.getInput(name);
   // Mask before anything can fail or print, even when other inputs are invalid.
-  for (const secret of maskRawSecrets(get)) core.setSecret(secret);
+  const masked = new Set(maskRawSecrets(get));
+  for (const secret of masked) core.setSecret(secret);
 
   let inputs;
   try {
@@ -30,7 +31,9 @@ export async function run(env = process.env) {
     return;
   }
   const secrets = secretValues(inputs);
-  for (const secret of secrets) core.setSecret(secret);
+  for (const secret of secrets) {
+    if (!masked.has(secret)) core.setSecret(secret);
+  }
 
   let jar;
   let java;

@@ -39,6 +39,8 @@ export function runAction(inputs, { workDir = tempDir(), env = {} } = {}) {
     ...(process.env.JAVA_HOME ? { JAVA_HOME: process.env.JAVA_HOME } : {}),
     ...(process.env.SYSTEMROOT ? { SYSTEMROOT: process.env.SYSTEMROOT } : {}),
     RUNNER_TEMP: workDir,
+    // Short-lived JVMs on a shared machine: less JIT and GC work, same behaviour.
+    JAVA_TOOL_OPTIONS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
     ...files,
     ...env,
   };
@@ -106,13 +108,18 @@ const unescapeData = s => s.replaceAll('%0D', '\r').replaceAll('%0A', '\n').repl
 const unescapeProperty = s => unescapeData(s).replaceAll('%3A', ':').replaceAll('%2C', ',');
 
 /**
- * A local service for the gates: /healthy answers 200, /broken 500. Requests carrying a bearer
- * token are recorded so a test can prove the secret reached the JAR.
+ * A local service for the gates: /healthy answers 200, /broken 500, /json 200 with {"status":"UP"}.
+ * Requests are recorded (with their bearer token) so a test can prove the secret reached the JAR.
  */
 export async function startGateEndpoint() {
   const seen = [];
   const server = http.createServer((request, response) => {
     seen.push({ path: request.url, authorization: request.headers.authorization ?? null });
+    if (request.url.startsWith('/json')) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"status":"UP"}');
+      return;
+    }
     const ok = request.url.startsWith('/healthy');
     response.writeHead(ok ? 200 : 500, { 'content-type': 'text/plain' });
     response.end(ok ? 'ok\n' : 'boom\n');

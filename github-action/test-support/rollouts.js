@@ -26,9 +26,10 @@ export function rolloutWorld() {
   after(() => world.endpoint?.close());
 
   /** Two rings, canary then everyone, judged by one http gate measured twice. */
-  world.plan = ({ gatePath = '/healthy', approval = 'auto', tokenEnv } = {}) => {
+  world.plan = ({ gatePath = '/healthy', approval = 'auto', tokenEnv, json } = {}) => {
     const gate = { kind: 'http', url: world.endpoint.url(gatePath), interval: '200ms', count: 2 };
     if (tokenEnv) gate.tokenEnv = tokenEnv;
+    if (json) gate.json = json;
     return {
       service: 'checkout',
       environment: 'production',

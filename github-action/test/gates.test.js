@@ -61,6 +61,22 @@ describe('the action with the real rollout.jar: gates', { concurrency: 2 }, () =
     assert.equal(world.deploys(workDir), 'deploy canary 2.0.0\nrevert canary 1.9.0\n');
   });
 
+  it('missing data is never a pass: an inconclusive gate holds the ring with a warning', TIMEOUT, async () => {
+    const workDir = world.workspace(world.plan({ gatePath: '/json', json: { pointer: '/version', equals: '2.0.0' } }));
+    await world.start(workDir);
+    const run = await world.advance(workDir);
+
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(run.outputs['exit-code'], '4');
+    assert.equal(run.outputs.verdict, 'INCONCLUSIVE');
+    assert.equal(run.outputs.status, 'AWAITING_APPROVAL');
+    const warning = workflowCommands(run.stdout, 'warning').find(w => w.properties.title === 'Gate smoke inconclusive in ring canary');
+    assert.ok(warning, run.stdout);
+    assert.match(warning.message, /\/version/);
+    assert.equal(workflowCommands(run.stdout, 'notice').length, 1);
+    assert.match(run.summary, /<tr><td>smoke<\/td><td>INCONCLUSIVE<\/td>/);
+  });
+
   it('an invalid plan is annotated at the line of each problem', TIMEOUT, async () => {
     const workDir = tempDir();
     fs.writeFileSync(path.join(workDir, 'rollout.yaml'), [
