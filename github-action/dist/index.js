@@ -20772,6 +20772,15 @@ function maskRawSecrets(get) {
   }
   return [...new Set(values.map((value) => value.trim()).filter((value) => value.length > 0))];
 }
+function redactDeep(value, secrets) {
+  if (secrets.length === 0) return value;
+  if (typeof value === "string") return redact(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k, secrets), redactDeep(v, secrets)]));
+  }
+  return value;
+}
 
 // src/main.js
 var actionDir = path5.resolve(path5.dirname(fileURLToPath(import.meta.url)), "..");
@@ -20808,7 +20817,7 @@ async function run(env = process.env) {
   const answer = await runJar(java, args, childEnvironment(env, inputs), secrets);
   let status;
   try {
-    status = parseStatus(answer.stdout);
+    status = redactDeep(parseStatus(answer.stdout), secrets);
   } catch (error2) {
     if (!(error2 instanceof ContractError)) throw error2;
     setOutputs(outputsOf(null, answer.code));
@@ -20893,7 +20902,7 @@ function conclude(status, exitCode, inputs) {
     case EXIT.INVALID: {
       const problems = Array.isArray(status.problems) ? status.problems : [];
       for (const problem of problems) {
-        const properties = { title: `Invalid ${problem.path ?? "input"}` };
+        const properties = { title: problem.path ? `Invalid ${problem.path}` : "Invalid input" };
         if (inputs.plan && Number.isInteger(problem.line)) {
           properties.file = inputs.plan;
           properties.startLine = problem.line;

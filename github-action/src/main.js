@@ -10,7 +10,7 @@ import { SetupError, findJar, findJava } from './locate.js';
 import { rolloutArguments } from './command-line.js';
 import { ContractError, EXIT, failedGates, judgedGates, parseStatus } from './contract.js';
 import { addSummary, outputsOf } from './report.js';
-import { maskRawSecrets, redact, secretValues, secretVariables } from './secrets.js';
+import { maskRawSecrets, redact, redactDeep, secretValues, secretVariables } from './secrets.js';
 
 // dist/index.js (or src/main.js) lives one level below the action's directory.
 const actionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,7 +53,8 @@ export async function run(env = process.env) {
 
   let status;
   try {
-    status = parseStatus(answer.stdout);
+    // The JAR should never echo a secret; if it does, it goes no further than here.
+    status = redactDeep(parseStatus(answer.stdout), secrets);
   } catch (error) {
     if (!(error instanceof ContractError)) throw error;
     setOutputs(outputsOf(null, answer.code));
@@ -149,7 +150,7 @@ function conclude(status, exitCode, inputs) {
     case EXIT.INVALID: {
       const problems = Array.isArray(status.problems) ? status.problems : [];
       for (const problem of problems) {
-        const properties = { title: `Invalid ${problem.path ?? 'input'}` };
+        const properties = { title: problem.path ? `Invalid ${problem.path}` : 'Invalid input' };
         if (inputs.plan && Number.isInteger(problem.line)) {
           properties.file = inputs.plan;
           properties.startLine = problem.line;

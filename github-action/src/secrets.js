@@ -63,3 +63,14 @@ export function maskRawSecrets(get) {
   }
   return [...new Set(values.map(value => value.trim()).filter(value => value.length > 0))];
 }
+
+/** A copy of a parsed JSON value with every secret in every string (keys too) replaced by ***. */
+export function redactDeep(value, secrets) {
+  if (secrets.length === 0) return value;
+  if (typeof value === 'string') return redact(value, secrets);
+  if (Array.isArray(value)) return value.map(item => redactDeep(item, secrets));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k, secrets), redactDeep(v, secrets)]));
+  }
+  return value;
+}

@@ -98,6 +98,19 @@ describe('the action with the real rollout.jar: gates', { concurrency: 2 }, () =
     assert.match(run.summary, /<h3>Problems<\/h3>/);
   });
 
+  it('a password in a JDBC store URL is masked and never printed, even when the JAR echoes it', TIMEOUT, async () => {
+    const workDir = tempDir();
+    const run = await world.run(workDir, {
+      command: 'status', rollout: KEY, store: 'jdbc:postgresql://ci:pw-user-77@127.0.0.1:1/rollouts?password=pw-query-88',
+    });
+    assert.equal(run.code, 1);
+    assert.ok(run.stdout.split('\n').includes('::add-mask::pw-query-88'));
+    assert.ok(run.stdout.split('\n').includes('::add-mask::pw-user-77'));
+    const printed = [...run.stdout.split('\n').filter(line => !line.startsWith('::add-mask::')), run.stderr, ...Object.values(run.files)].join('\n');
+    assert.doesNotMatch(printed, /pw-query-88|pw-user-77/);
+    assert.match(workflowCommands(run.stdout, 'error').map(e => e.message).join('\n'), /\*\*\*/);
+  });
+
   it('a secret reaches the gate but is never printed or stored', TIMEOUT, async () => {
     const token = 'tok-9f2c1e77-secret';
     const workDir = world.workspace(world.plan({ tokenEnv: 'ROLLOUT_METRICS_TOKEN' }));

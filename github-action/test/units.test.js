@@ -5,7 +5,7 @@ import { rolloutArguments } from '../src/command-line.js';
 import { ContractError, failedGates, parseStatus } from '../src/contract.js';
 import { readInputs, splitArgs } from '../src/inputs.js';
 import { escapeHtml, formatPercent, gateRows, outputsOf, ringRows } from '../src/report.js';
-import { passwordsInLocation, redact, secretValues, secretVariables } from '../src/secrets.js';
+import { passwordsInLocation, redact, redactDeep, secretValues, secretVariables } from '../src/secrets.js';
 
 const inputs = values => readInputs(name => values[name] ?? '');
 
@@ -56,6 +56,12 @@ describe('secrets', () => {
 
   it('are redacted, the longest first', () => {
     assert.equal(redact('token abc and abcdef', ['abc', 'abcdef']), 'token *** and ***');
+  });
+
+  it('are redacted from every string of the JSON status', () => {
+    const status = { message: 'bad store x?password=pw1', exitCode: 2, problems: [{ path: '', line: 0, message: 'pw1 again' }], rollout: null };
+    assert.deepEqual(redactDeep(status, ['pw1']),
+      { message: 'bad store x?password=***', exitCode: 2, problems: [{ path: '', line: 0, message: '*** again' }], rollout: null });
   });
 });
 
