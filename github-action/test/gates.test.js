@@ -31,6 +31,8 @@ describe('the action with the real rollout.jar: gates', { concurrency: 2 }, () =
     assert.equal(run.outputs['rollout-id'], started.outputs['rollout-id']);
     assert.equal(run.outputs['exit-code'], '0');
     assert.deepEqual(workflowCommands(run.stdout, 'error'), []);
+    assert.deepEqual(run.exported, {}, 'nothing leaks into later steps through GITHUB_ENV');
+    assert.deepEqual(run.state, {});
     assert.equal(world.deploys(workDir), 'deploy canary 2.0.0\n');
     assert.ok(world.endpoint.seen.filter(r => r.path === '/healthy').length >= 2, 'the gate probed the endpoint');
 
