@@ -124,9 +124,11 @@ public final class HtmlReport {
             if (p.label().equals("started") || p.label().equals("now")) continue;
             double px = x.at(p.at().toEpochMilli());
             String cls = p.label().equals("rolled back") ? "rollback-marker" : "ring-marker";
+            boolean nearRight = px > W - RIGHT - 140; // keep the label inside the chart
             sb.append("<g class=\"").append(cls).append("\"><line x1=\"").append(f(px)).append("\" y1=\"").append(TOP).append("\" x2=\"")
-                    .append(f(px)).append("\" y2=\"").append(H - BOTTOM).append("\"/><text x=\"").append(f(px + 3)).append("\" y=\"")
-                    .append(f(Math.max(TOP + 10, y.at(p.percent()) - 4))).append("\">").append(h(p.label() + " " + ReportText.percent(p.percent())))
+                    .append(f(px)).append("\" y2=\"").append(H - BOTTOM).append("\"/><text x=\"").append(f(nearRight ? px - 3 : px + 3))
+                    .append(nearRight ? "\" text-anchor=\"end" : "").append("\" y=\"")
+                    .append(f(Math.max(TOP + 10, y.at(p.percent()) - 4) + (p.label().endsWith("(actual)") ? 14 : 0))).append("\">").append(h(p.label() + " " + ReportText.percent(p.percent())))
                     .append("</text><title>").append(h(ReportText.time(p.at()) + " " + p.label() + ": " + ReportText.percent(p.percent())))
                     .append("</title></g>\n");
         }
@@ -168,8 +170,10 @@ public final class HtmlReport {
         for (Threshold th : g.thresholds()) {
             double py = y.at(th.value());
             sb.append("<g class=\"threshold threshold-").append(h(th.severity())).append("\"><line x1=\"").append(LEFT).append("\" y1=\"").append(f(py))
-                    .append("\" x2=\"").append(W - RIGHT).append("\" y2=\"").append(f(py)).append("\"/><text x=\"").append(W - RIGHT - 4)
-                    .append("\" y=\"").append(f(py - 3)).append("\" text-anchor=\"end\">").append(h(th.name() + " " + GateRules.number(th.value())))
+                    .append("\" x2=\"").append(W - RIGHT).append("\" y2=\"").append(f(py)).append("\"/><text x=\"")
+                    // marginal lines sit next to fail lines: label them on the other side
+                    .append(th.severity().equals("marginal") ? (LEFT + 4) + "\" y=\"" + f(py + 12) + "\" text-anchor=\"start\">"
+                            : (W - RIGHT - 4) + "\" y=\"" + f(py - 3) + "\" text-anchor=\"end\">").append(h(th.name() + " " + GateRules.number(th.value())))
                     .append("</text></g>\n");
         }
         StringBuilder line = new StringBuilder();
