@@ -84,6 +84,19 @@ class MannWhitneyTest {
     }
 
     @Test
+    void exactTailOfCompleteSeparationKeepsItsPrecision() {
+        double[] canary = new double[30];
+        double[] baseline = new double[30];
+        for (int i = 0; i < 30; i++) {
+            canary[i] = 100 + i;
+            baseline[i] = i;
+        }
+        // every arrangement is equally likely: P(U = 900) = 1 / C(60, 30) = 8.45e-18, not 0 from 1 - (1 - tiny)
+        double p = MannWhitney.test(canary, baseline, Alternative.GREATER).pValue();
+        assertThat(p).isCloseTo(1 / 1.1826458156486142e17, within(1e-28));
+    }
+
+    @Test
     void tieCorrectedNormalApproximationWithContinuityCorrection() {
         double[] canary = {3, 4, 2, 6, 2, 5, 5, 7, 4, 3, 8, 6, 4, 5, 2};
         double[] baseline = {2, 1, 3, 3, 2, 4, 1, 2, 3, 5, 2, 1, 3};
