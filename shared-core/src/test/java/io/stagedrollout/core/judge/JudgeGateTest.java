@@ -233,6 +233,18 @@ class JudgeGateTest {
     }
 
     @Test
+    void credentialsInTheUrlNeverReachTheSummary() throws Exception {
+        int port = serve();
+        answer = q -> new Object[] {500, "down"};
+        String gate = prometheusGate(port).replace("url: http://127.0.0.1:", "url: http://admin:hunter2@127.0.0.1:");
+        try (GateProbe probe = open(gate)) {
+            Measurement m = probe.measure(ctx(List.of()));
+            assertThat(m.outcome()).isEqualTo(Outcome.ERROR);
+            assertThat(m.summary()).contains("http://127.0.0.1:" + port + "/api/v1/query_range answered HTTP 500").doesNotContain("hunter2");
+        }
+    }
+
+    @Test
     void refusedConnectionIsAnError() throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
