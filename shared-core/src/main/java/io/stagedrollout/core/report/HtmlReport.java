@@ -88,7 +88,13 @@ public final class HtmlReport {
             }
             sb.append("</section>\n");
         }
-        sb.append("</body>\n</html>\n");
+        sb.append("<h2>Journal</h2>\n<table class=\"journal\">\n<tr><th>Time</th><th>Event</th><th>By</th><th>Ring</th><th>Reason</th></tr>\n");
+        for (io.stagedrollout.core.machine.RolloutEvent e : ReportText.decisions(t)) {
+            sb.append("<tr><td>").append(ReportText.time(e.at())).append("</td><td>").append(h(e.type())).append("</td><td>")
+                    .append(h(ReportText.actor(e.actor()))).append("</td><td>").append(h(e.ring() == null ? "–" : e.ring()))
+                    .append("</td><td>").append(h(e.reason())).append("</td></tr>\n");
+        }
+        sb.append("</table>\n</body>\n</html>\n");
         return sb.toString();
     }
 

@@ -65,6 +65,11 @@ public final class MarkdownReport {
                 for (Point p : ms.subList(from, ms.size())) sb.append("  - ").append(md(ReportText.point(p))).append('\n');
             }
         }
+        sb.append("\n### Journal\n\n| Time | Event | By | Ring | Reason |\n|---|---|---|---|---|\n");
+        for (io.stagedrollout.core.machine.RolloutEvent e : ReportText.decisions(t)) {
+            sb.append("| ").append(ReportText.time(e.at())).append(" | ").append(e.type()).append(" | ").append(md(ReportText.actor(e.actor())))
+                    .append(" | ").append(e.ring() == null ? "–" : md(e.ring())).append(" | ").append(md(e.reason())).append(" |\n");
+        }
         return sb.toString();
     }
 

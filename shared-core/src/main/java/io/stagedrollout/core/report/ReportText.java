@@ -47,6 +47,15 @@ final class ReportText {
         return time(p.at()) + " " + p.outcome() + (p.value() == null ? "" : " " + number(p.value())) + ": " + p.summary();
     }
 
+    /** The journal's decisions (every event but measurements, which the gates show), oldest first. */
+    static java.util.List<io.stagedrollout.core.machine.RolloutEvent> decisions(RolloutTimeline t) {
+        return t.events().stream().filter(e -> !e.type().equals(io.stagedrollout.core.machine.EventType.MEASURED)).toList();
+    }
+
+    static String actor(io.stagedrollout.core.machine.Actor a) {
+        return a == null ? "" : a.name() + " via " + a.via();
+    }
+
     static String thresholds(GateRun g) {
         StringBuilder sb = new StringBuilder();
         for (RolloutTimeline.Threshold t : g.thresholds()) {

@@ -27,6 +27,14 @@ class MarkdownReportTest {
     }
 
     @Test
+    void journalSaysWhoPromotedTheManualRing() {
+        Rollouts r = Rollouts.goodVersion();
+        assertThat(MarkdownReport.render(r.state, r.journal))
+                .contains("| 2026-11-26T04:06:40Z | PROMOTED | alice via cli | early-adopters | promoted by alice; next ring everyone |")
+                .doesNotContain("| MEASURED |");
+    }
+
+    @Test
     void textCannotBreakTheTableOrInjectMarkup() {
         assertThat(MarkdownReport.md("a|b <img src=x> *x* [l](u)\nnext")).isEqualTo("a\\|b &lt;img src=x&gt; \\*x\\* \\[l\\](u) next");
         Rollouts r = Rollouts.badVersion();
