@@ -42,7 +42,15 @@ public final class PlanCheck {
         return new PlanningReport(in, checks, blast, warnings);
     }
 
+    /** How long the ring really bakes: its bake, or longer when a gate's count and interval outlast it. */
+    static Duration effectiveBake(RolloutPlan plan, Ring ring) {
+        java.time.Instant t0 = java.time.Instant.EPOCH;
+        List<GateSpec> gates = ring.gates().stream().map(g -> plan.gates().get(g)).filter(java.util.Objects::nonNull).toList();
+        return Duration.between(t0, io.stagedrollout.core.gate.BakeSchedule.concludeAt(gates, t0, ring.bake()));
+    }
+
     private static RingCheck ring(RolloutPlan plan, Ring ring, PlanningInputs in, List<String> warnings) {
+        Duration bake = effectiveBake(plan, ring);
         double e = ring.exposure().percent() / 100.0;
         double k = e >= 1 ? Double.POSITIVE_INFINITY : (1 - e) / e;
         Double gateMax = smallestMax(plan, ring);
@@ -50,23 +58,23 @@ public final class PlanCheck {
         Double target = in.regression() != null ? (Double) (p0 * in.regression()) : gateMax;
         boolean hasGates = !ring.gates().isEmpty();
         if (e <= 0) {
-            return new RingCheck(ring.name(), ring.exposure().percent(), ring.bake(), target, k, null, null, 0, false,
+            return new RingCheck(ring.name(), ring.exposure().percent(), bake, target, k, null, null, 0, false,
                     "exposure 0% serves no canary traffic");
         }
         if (target == null || target <= p0 || target >= 1) {
             String why = target == null ? null : "the gate max " + PlanningReport.pct(target) + " is not above the baseline error rate "
                     + PlanningReport.pct(p0) + ": the gate would fail a healthy version";
-            return new RingCheck(ring.name(), ring.exposure().percent(), ring.bake(), target, k, null, null, 0, hasGates, why);
+            return new RingCheck(ring.name(), ring.exposure().percent(), bake, target, k, null, null, 0, hasGates, why);
         }
         double n = TwoProportionPower.canaryRequests(p0, target, k, in.alpha(), in.power(), in.twoSided());
         double canaryRate = in.requestsPerSecond() * e;
         Duration minBake = PlanningReport.seconds(n / canaryRate);
-        double power = hasGates ? TwoProportionPower.power(p0, target, k, in.alpha(), canaryRate * ring.bake().toMillis() / 1000.0, in.twoSided()) : 0;
+        double power = hasGates ? TwoProportionPower.power(p0, target, k, in.alpha(), canaryRate * bake.toMillis() / 1000.0, in.twoSided()) : 0;
         String warning = null;
         if (!hasGates) {
             warning = "no gates: this ring cannot catch a regression";
-        } else if (ring.bake().compareTo(minBake) < 0) {
-            warning = "bakes " + io.stagedrollout.core.plan.Durations.format(ring.bake()) + ", less than the "
+        } else if (bake.compareTo(minBake) < 0) {
+            warning = "bakes " + io.stagedrollout.core.plan.Durations.format(bake) + ", less than the "
                     + io.stagedrollout.core.plan.Durations.format(minBake) + " needed to catch " + PlanningReport.pct(p0) + " → "
                     + PlanningReport.pct(target) + " with power " + PlanningReport.num(in.power()) + " (it has "
                     + PlanningReport.num(PlanningReport.round(power, 3)) + ")";
@@ -75,7 +83,7 @@ public final class PlanCheck {
             warnings.add("ring " + ring.name() + ": its gate max " + PlanningReport.pct(gateMax) + " is not below the regressed error rate "
                     + PlanningReport.pct(target) + ", so a threshold gate cannot fail on this regression");
         }
-        return new RingCheck(ring.name(), ring.exposure().percent(), ring.bake(), target, k, minBake, n, power, hasGates, warning);
+        return new RingCheck(ring.name(), ring.exposure().percent(), bake, target, k, minBake, n, power, hasGates, warning);
     }
 
     private static BlastRadius blast(RolloutPlan plan, PlanningInputs in, List<RingCheck> checks, double target) {
@@ -88,7 +96,7 @@ public final class PlanCheck {
             Ring ring = plan.ring(i);
             double e = ring.exposure().percent() / 100.0;
             double rate = in.requestsPerSecond() * e;
-            double bake = ring.bake().toMillis() / 1000.0;
+            double bake = effectiveBake(plan, ring).toMillis() / 1000.0;
             double k = e >= 1 ? Double.POSITIVE_INFINITY : (1 - e) / e;
             double power = c.caught() && e > 0 ? TwoProportionPower.power(p0, target, k, in.alpha(), rate * bake, in.twoSided()) : 0;
             double need = e > 0 ? TwoProportionPower.canaryRequests(p0, target, k, in.alpha(), in.power(), in.twoSided()) / rate : bake;

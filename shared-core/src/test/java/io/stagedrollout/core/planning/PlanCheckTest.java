@@ -72,6 +72,14 @@ class PlanCheckTest {
     }
 
     @Test
+    void gateCountThatOutlastsTheBakeCountsAsBake() throws Exception {
+        RolloutPlan p = plan(PLAN.replace("max: 0.008}", "max: 0.008, count: 40, interval: 30s}"));
+        RingCheck canary = PlanCheck.of(p, PlanningInputs.of(50, 0.005, 2.0)).rings().get(0);
+        assertThat(canary.bake()).isEqualTo(Duration.ofSeconds(39 * 30)); // the 40th measurement is due at 19m30s
+        assertThat(canary.bakesEnough()).isTrue();
+    }
+
+    @Test
     void ringWithoutGatesCannotCatchAnything() throws Exception {
         RolloutPlan p = plan(PLAN.replace("bake: 10m, gates: [error-rate]", "bake: 10m"));
         PlanningReport r = PlanCheck.of(p, PlanningInputs.of(50, 0.005, 2.0));
