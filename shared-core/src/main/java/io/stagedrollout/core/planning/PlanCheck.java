@@ -118,10 +118,16 @@ public final class PlanCheck {
         for (String g : ring.gates()) {
             GateSpec spec = plan.gates().get(g);
             if (spec == null || spec.dryRun()) continue;
-            if (spec.settings().get("max") instanceof Number n) {
-                double v = n.doubleValue();
-                if (best == null || v < best) best = v;
+            Object max = spec.settings().get("max");
+            Double v = max instanceof Number n ? (Double) n.doubleValue() : null;
+            if (max instanceof String text) {
+                try {
+                    v = Double.parseDouble(text.trim()); // plans may quote numbers; the gate accepts them
+                } catch (NumberFormatException ignored) {
+                    v = null;
+                }
             }
+            if (v != null && (best == null || v < best)) best = v;
         }
         return best;
     }
