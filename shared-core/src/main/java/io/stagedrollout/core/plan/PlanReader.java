@@ -122,8 +122,14 @@ public final class PlanReader {
                     problem("actions", "has no 'revert' action: a plan that deploys must say how to revert");
                 }
             }
+            io.stagedrollout.core.planning.PlanningInputs planning = null;
+            if (top.has("planning")) {
+                SpecReader p = top.object("planning");
+                planning = io.stagedrollout.core.planning.PlanningInputs.read(p);
+                p.finish();
+            }
             top.finish();
-            return new RolloutPlan(service, environment, strategy, rings, probeGates, actions);
+            return new RolloutPlan(service, environment, strategy, rings, probeGates, actions, planning);
         }
 
         private String name(SpecReader r, String field) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
+ * {@code planning} holds the optional traffic figures for the bake-time check (null when the plan gives none).
  * A validated plan with its rings expanded (strategy shorthands already turned into rings). Immutable; a copy is
  * kept in the rollout's state so that later CI jobs can act on the rollout without the plan file.
  */
@@ -13,7 +14,8 @@ public record RolloutPlan(
         Strategy strategy,
         List<Ring> rings,
         Map<String, GateSpec> gates,
-        Map<String, ActionSpec> actions) {
+        Map<String, ActionSpec> actions,
+        io.stagedrollout.core.planning.PlanningInputs planning) {
     public static final String DEFAULT_DEPLOY = "deploy";
     public static final String DEFAULT_REVERT = "revert";
 
@@ -21,6 +23,12 @@ public record RolloutPlan(
         rings = List.copyOf(rings);
         gates = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(gates));
         actions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(actions));
+    }
+
+    /** A plan without planning inputs (they only feed the bake-time and blast-radius check of `rollout plan`). */
+    public RolloutPlan(String service, String environment, Strategy strategy, List<Ring> rings, Map<String, GateSpec> gates,
+            Map<String, ActionSpec> actions) {
+        this(service, environment, strategy, rings, gates, actions, null);
     }
 
     public String key() {
