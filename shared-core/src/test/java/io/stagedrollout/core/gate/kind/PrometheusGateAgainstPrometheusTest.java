@@ -33,6 +33,10 @@ class PrometheusGateAgainstPrometheusTest {
     @BeforeAll
     static void start() throws Exception {
         Optional<Path> binary = PrometheusServer.binary();
+        if (binary.isEmpty()) {
+            // surefire counts a skipped class as 0 tests; say why where people look
+            System.err.println("SKIPPED " + PrometheusGateAgainstPrometheusTest.class.getSimpleName() + ": " + PrometheusServer.whyAbsent());
+        }
         Assumptions.assumeTrue(binary.isPresent(), PrometheusServer::whyAbsent);
         exporter = new RequestCountingExporter("checkout")
                 .version("1.0.0", 0.001)
