@@ -1,0 +1,402 @@
+package io.stagedrollout.core.engine;
+
+import io.stagedrollout.core.action.Action;
+import io.stagedrollout.core.action.ActionEnvironment;
+import io.stagedrollout.core.action.ActionKinds;
+import io.stagedrollout.core.action.ActionRequest;
+import io.stagedrollout.core.action.ActionResult;
+import io.stagedrollout.core.action.Operation;
+import io.stagedrollout.core.engine.EngineResult.Kind;
+import io.stagedrollout.core.gate.GateEnvironment;
+import io.stagedrollout.core.gate.GateKinds;
+import io.stagedrollout.core.gate.GateProbe;
+import io.stagedrollout.core.gate.GateProgress;
+import io.stagedrollout.core.gate.MeasureContext;
+import io.stagedrollout.core.gate.Measurement;
+import io.stagedrollout.core.gate.BakeSchedule;
+import io.stagedrollout.core.machine.Actor;
+import io.stagedrollout.core.machine.Command;
+import io.stagedrollout.core.machine.Decision;
+import io.stagedrollout.core.machine.Effect;
+import io.stagedrollout.core.machine.RolloutEvent;
+import io.stagedrollout.core.machine.RolloutMachine;
+import io.stagedrollout.core.machine.RolloutState;
+import io.stagedrollout.core.machine.RolloutVariables;
+import io.stagedrollout.core.machine.Status;
+import io.stagedrollout.core.plan.ActionSpec;
+import io.stagedrollout.core.plan.GateSpec;
+import io.stagedrollout.core.plan.RolloutPlan;
+import io.stagedrollout.core.store.RolloutKey;
+import io.stagedrollout.core.store.RolloutStore;
+import io.stagedrollout.core.store.RolloutStore.ConflictException;
+import io.stagedrollout.core.store.RolloutStore.StoreException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The imperative shell around {@link RolloutMachine}: read the state, ask the machine, commit with compare-and-set
+ * (re-deciding on a conflict), then run the effects — deploy and revert actions — and feed their results back.
+ * Every adapter (CLI, Jenkins, GitLab, GitHub) drives rollouts through this class.
+ *
+ * <p>Two ways to bake: {@link #tick} does whatever is due now and returns when to call again (Jenkins schedules it
+ * on a timer and holds no thread); {@link #advance} and {@link #run} block, sleeping between ticks (the CLI).
+ * Deploys and reverts are external when the plan defines no action for them (a Jenkins step's body deploys), or
+ * when the caller says so.
+ */
+public final class RolloutEngine implements AutoCloseable {
+    /** What probes and actions may use from the world. */
+    public record Runtime(GateEnvironment gates, ActionEnvironment actions) {
+        public static Runtime system(Path workDir) {
+            return new Runtime(GateEnvironment.system(workDir), ActionEnvironment.system(workDir));
+        }
+    }
+
+    /** The result of a tick, and when the next one is due (null: nothing scheduled — waiting for a person, or done). */
+    public record Tick(EngineResult result, Instant wakeAt) {}
+
+    private static final int MAX_RETRIES = 100;
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+    private static final Duration POLL_EVERY = Duration.ofSeconds(1);
+
+    private final RolloutStore store;
+    private final Runtime runtime;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final EngineListener listener;
+    private final Map<String, GateProbe> probes = new HashMap<>();
+
+    public RolloutEngine(RolloutStore store, Runtime runtime, Clock clock, EngineListener listener) {
+        this(store, runtime, clock, Sleeper.REAL, listener);
+    }
+
+    public RolloutEngine(RolloutStore store, Runtime runtime, Clock clock, Sleeper sleeper, EngineListener listener) {
+        this.store = store;
+        this.runtime = runtime;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.listener = listener;
+    }
+
+    public RolloutStore store() {
+        return store;
+    }
+
+    // ---- commands ---------------------------------------------------------------------------------------------
+
+    /** Starts rolling out {@code version}, or attaches to the same version's active rollout (ALREADY_DONE). */
+    public EngineResult start(RolloutPlan plan, String version, String stableVersion, Actor actor) throws StoreException {
+        String id = "r-" + UUID.randomUUID().toString().substring(0, 8);
+        RolloutKey key = new RolloutKey(plan.service(), plan.environment());
+        return transact(key, s -> new Command.Start(plan, version, stableVersion, id, actor));
+    }
+
+    /**
+     * Deploys ring {@code ringIndex}. With {@code runDeployAction} the plan's deploy action runs and the ring starts
+     * baking when it succeeds; without it the caller deploys and then calls {@link #ringDeployed}.
+     */
+    public EngineResult beginRing(RolloutKey key, int ringIndex, Actor actor, boolean runDeployAction)
+            throws StoreException, InterruptedException {
+        return transactAndRun(key, s -> new Command.BeginRing(ringIndex, actor), runDeployAction, actor);
+    }
+
+    public EngineResult ringDeployed(RolloutKey key, int ringIndex, boolean ok, String detail, Actor actor) throws StoreException {
+        return transact(key, s -> new Command.RingDeployed(ringIndex, ok, detail, null, actor));
+    }
+
+    public EngineResult promote(RolloutKey key, String ring, boolean force, String note, Actor actor) throws StoreException {
+        return transact(key, s -> new Command.Promote(ring, force, note, actor));
+    }
+
+    /** Rolls back; with {@code runRevertAction} the plan's revert action runs now (if the plan has one). */
+    public EngineResult rollback(RolloutKey key, String reason, Actor actor, boolean runRevertAction)
+            throws StoreException, InterruptedException {
+        return transactAndRun(key, s -> new Command.Rollback(reason, actor), runRevertAction, actor);
+    }
+
+    public EngineResult revertFinished(RolloutKey key, boolean ok, String detail, Actor actor) throws StoreException {
+        return transact(key, s -> new Command.RevertFinished(ok, detail, actor));
+    }
+
+    public EngineResult abort(RolloutKey key, String reason, Actor actor) throws StoreException {
+        return transact(key, s -> new Command.Abort(reason, actor));
+    }
+
+    public Optional<RolloutState> status(RolloutKey key) throws StoreException {
+        return store.read(key);
+    }
+
+    public List<RolloutEvent> history(RolloutKey key) throws StoreException {
+        return store.history(key);
+    }
+
+    // ---- baking -----------------------------------------------------------------------------------------------
+
+    /** Measures every gate that is due, concludes the ring if its bake is over, and never sleeps. */
+    public Tick tick(RolloutKey key, Actor actor) throws StoreException, InterruptedException {
+        Optional<RolloutState> read = store.read(key);
+        if (read.isEmpty()) return new Tick(new EngineResult(Kind.NOT_FOUND, null, "no rollout " + key), null);
+        RolloutState s = read.get();
+        if (s.status() != Status.BAKING) return new Tick(settled(s), null);
+        Instant now = clock.instant();
+        for (GateProgress p : s.gates()) {
+            GateSpec spec = s.plan().gates().get(p.gate());
+            Instant due = BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), p.measurements());
+            if (due == null || due.isAfter(now)) continue;
+            Measurement m = measure(s, spec, p);
+            final int ring = s.ringIndex();
+            EngineResult r = transactAndRun(key, st -> new Command.Measured(ring, m, actor), true, actor);
+            s = r.state();
+            if (s == null || s.status() != Status.BAKING || s.ringIndex() != ring) {
+                closeProbes();
+                return new Tick(r, null);
+            }
+        }
+        now = clock.instant();
+        if (!now.isBefore(RolloutMachine.concludeAt(s)) && countsDone(s)) {
+            final int ring = s.ringIndex();
+            EngineResult r = transactAndRun(key, st -> new Command.Conclude(ring, actor), true, actor);
+            if (r.kind() == Kind.APPLIED) {
+                closeProbes();
+                return new Tick(r, null);
+            }
+            s = r.state() == null ? s : r.state();
+        }
+        Instant next = RolloutMachine.nextMeasurementDue(s);
+        Instant conclude = RolloutMachine.concludeAt(s);
+        Instant wake = next == null || conclude.isBefore(next) ? conclude : next;
+        if (wake.isBefore(now)) wake = now;
+        return new Tick(new EngineResult(Kind.NOT_YET, s, "ring " + s.ringName() + " is baking"), wake);
+    }
+
+    private static boolean countsDone(RolloutState s) {
+        for (GateProgress p : s.gates()) {
+            Integer count = s.plan().gates().get(p.gate()).count();
+            if (count != null && p.measurements() < count) return false;
+        }
+        return true;
+    }
+
+    private Measurement measure(RolloutState s, GateSpec spec, GateProgress p) throws InterruptedException {
+        String probeKey = s.id() + "/" + s.ringIndex() + "/" + spec.name();
+        GateProbe probe = probes.computeIfAbsent(probeKey, k -> GateKinds.find(spec.kind())
+                .orElseThrow(() -> new IllegalStateException("gate kind " + spec.kind() + " is not available in this build"))
+                .open(spec, runtime.gates()));
+        MeasureContext ctx = new MeasureContext(RolloutVariables.forRing(s, s.ringIndex()), s.bakeStartedAt(),
+                clock.instant(), p.last() == null ? List.of() : List.of(p.last()));
+        try {
+            return probe.measure(ctx);
+        } catch (RuntimeException e) {
+            // a probe bug must not pass a gate: it is broken data
+            return Measurement.error(spec.name(), clock.instant(), "the " + spec.kind() + " probe failed: " + e);
+        }
+    }
+
+    /**
+     * Drives the rollout one ring forward and blocks until that ring has a verdict: deploys the next ring (from
+     * PENDING or PROMOTING), resumes a deploy or bake that was interrupted, bakes, and runs the revert when the ring
+     * fails. Returns NOT_YET when the rollout waits for a person.
+     */
+    public EngineResult advance(RolloutKey key, Actor actor) throws StoreException, InterruptedException {
+        Optional<RolloutState> read = store.read(key);
+        if (read.isEmpty()) return new EngineResult(Kind.NOT_FOUND, null, "no rollout " + key + "; start one first");
+        RolloutState s = read.get();
+        switch (s.status()) {
+            case PENDING, PROMOTING -> {
+                EngineResult r = beginRing(key, s.ringIndex() + 1, actor, true);
+                if (r.kind() != Kind.APPLIED) return r;
+                s = r.state();
+            }
+            case DEPLOYING -> s = resumeEffect(key, s, new Effect.DeployRing(s.ringIndex()), actor);
+            case ROLLING_BACK -> s = resumeEffect(key, s, new Effect.Revert(s.reason()), actor);
+            default -> { }
+        }
+        if (s.status() == Status.DEPLOYING) {
+            return new EngineResult(Kind.NOT_YET, s, "ring " + s.ringName() + " is being deployed by someone else");
+        }
+        s = bake(key, s, actor);
+        return settled(s);
+    }
+
+    /**
+     * Drives the rollout to its end: every ring, waiting for approval between rings (another process's promote or
+     * rollback releases the wait; {@code autoApprove} promotes rings that passed by itself). Returns when the
+     * rollout is finished.
+     */
+    public EngineResult run(RolloutKey key, boolean autoApprove, Actor actor) throws StoreException, InterruptedException {
+        while (true) {
+            EngineResult r = advance(key, actor);
+            RolloutState s = r.state();
+            if (s == null || s.status().isTerminal()) return r;
+            if (s.status() == Status.AWAITING_APPROVAL) {
+                if (autoApprove && RolloutMachine.HOLD_APPROVAL.equals(s.hold())) {
+                    promote(key, s.ringName(), false, "--auto-approve", actor);
+                    continue;
+                }
+                s = awaitChange(key, s);
+                if (s.status().isTerminal()) return settled(s);
+            } else if (s.status() == Status.DEPLOYING || s.status() == Status.BAKING) {
+                sleeper.sleep(POLL_EVERY); // someone else is deploying; look again
+            }
+        }
+    }
+
+    /** Waits while the rollout waits for a person, until someone promotes, rolls back or aborts it. */
+    public RolloutState awaitChange(RolloutKey key, RolloutState waiting) throws StoreException, InterruptedException {
+        while (true) {
+            listener.progress(waiting, clock.instant());
+            sleeper.sleep(POLL_EVERY);
+            RolloutState now = store.read(key).orElse(waiting);
+            if (now.revision() != waiting.revision()) return now;
+        }
+    }
+
+    private RolloutState bake(RolloutKey key, RolloutState s, Actor actor) throws StoreException, InterruptedException {
+        while (s.status() == Status.BAKING) {
+            Tick t = tick(key, actor);
+            s = t.result().state();
+            if (s == null) throw new StoreException("rollout " + key + " disappeared from the store while baking");
+            if (t.wakeAt() == null) break;
+            Instant until = t.wakeAt();
+            while (true) {
+                Instant now = clock.instant();
+                if (!now.isBefore(until)) break;
+                listener.progress(s, now);
+                Duration left = Duration.between(now, until);
+                sleeper.sleep(left.compareTo(PROGRESS_EVERY) < 0 ? left : PROGRESS_EVERY);
+            }
+        }
+        // a ring that failed may have left a revert to run (the revert effect runs inside the transaction above)
+        return s;
+    }
+
+    private RolloutState resumeEffect(RolloutKey key, RolloutState s, Effect effect, Actor actor)
+            throws StoreException, InterruptedException {
+        listener.output("resuming: " + (effect instanceof Effect.DeployRing ? "deploying ring " + s.ringName() : "reverting"));
+        EngineResult r = runEffects(key, s, List.of(effect), true, actor);
+        return r == null ? s : r.state();
+    }
+
+    /** The result that describes a rollout at rest. */
+    private static EngineResult settled(RolloutState s) {
+        Kind k = switch (s.status()) {
+            case AWAITING_APPROVAL -> Kind.NOT_YET;
+            default -> Kind.APPLIED;
+        };
+        String msg = switch (s.status()) {
+            case AWAITING_APPROVAL -> "ring " + s.ringName() + " waits for a person (" + s.hold() + ")"
+                    + (s.reason() == null ? "" : ": " + s.reason());
+            case COMPLETED -> "rollout of " + s.version() + " completed";
+            case ROLLED_BACK -> "rolled back to " + (s.stableVersion() == null ? "the stable version" : s.stableVersion())
+                    + ": " + s.reason();
+            case FAILED -> "the rollout failed: " + s.reason();
+            case ABORTED -> "the rollout was aborted: " + s.reason();
+            case PROMOTING -> "ring " + s.ringName() + " passed and was promoted";
+            default -> "ring " + s.ringName() + " is " + s.status();
+        };
+        return new EngineResult(k, s, msg);
+    }
+
+    // ---- the transaction --------------------------------------------------------------------------------------
+
+    private EngineResult transactAndRun(RolloutKey key, Function<RolloutState, Command> command, boolean runActions, Actor actor)
+            throws StoreException, InterruptedException {
+        Committed c = commit(key, command);
+        if (c.decision instanceof Decision.Applied a && !a.effects().isEmpty()) {
+            EngineResult after = runEffects(key, a.state(), a.effects(), runActions, actor);
+            if (after != null) return after;
+        }
+        return c.result;
+    }
+
+    private EngineResult transact(RolloutKey key, Function<RolloutState, Command> command) throws StoreException {
+        return commit(key, command).result;
+    }
+
+    private record Committed(Decision decision, EngineResult result) {}
+
+    private Committed commit(RolloutKey key, Function<RolloutState, Command> command) throws StoreException {
+        for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+            RolloutState current = store.read(key).orElse(null);
+            Decision d = RolloutMachine.apply(current, command.apply(current), clock.instant());
+            if (d instanceof Decision.Applied a) {
+                try {
+                    store.commit(key, current == null ? 0 : current.revision(), a.state(), a.events());
+                } catch (ConflictException e) {
+                    continue; // someone else committed first: decide again on what they wrote
+                }
+                a.events().forEach(listener::event);
+                return new Committed(d, new EngineResult(Kind.APPLIED, a.state(), a.events().isEmpty() ? ""
+                        : a.events().get(a.events().size() - 1).reason()));
+            }
+            if (d instanceof Decision.AlreadyDone done) {
+                return new Committed(d, new EngineResult(Kind.ALREADY_DONE, done.state(), done.message()));
+            }
+            Decision.Refused r = (Decision.Refused) d;
+            Kind k = switch (r.refusal()) {
+                case CONFLICT -> Kind.CONFLICT;
+                case NOT_FOUND -> Kind.NOT_FOUND;
+                case NOT_YET -> Kind.NOT_YET;
+                case INVALID -> Kind.INVALID;
+            };
+            return new Committed(d, new EngineResult(k, r.state(), r.message()));
+        }
+        throw new StoreException("rollout " + key + " kept changing underneath; gave up after " + MAX_RETRIES + " attempts");
+    }
+
+    /** Runs deploy and revert effects through the plan's actions and commits their outcome; null if none ran. */
+    private EngineResult runEffects(RolloutKey key, RolloutState s, List<Effect> effects, boolean runActions, Actor actor)
+            throws StoreException, InterruptedException {
+        if (!runActions) return null;
+        EngineResult last = null;
+        for (Effect e : effects) {
+            if (e instanceof Effect.DeployRing d) {
+                String name = s.plan().ring(d.ringIndex()).deploy();
+                ActionSpec spec = s.plan().actions().get(name);
+                if (spec == null) continue; // deployed by the caller (e.g. a Jenkins step body)
+                ActionResult r = runAction(spec, Operation.DEPLOY, RolloutVariables.forRing(s, d.ringIndex()));
+                last = commit(key, st -> new Command.RingDeployed(d.ringIndex(), r.ok(), r.detail(), r.actualPercent(), actor)).result;
+                if (last.state() != null && last.state().status() == Status.ROLLING_BACK) {
+                    EngineResult rb = runEffects(key, last.state(), List.of(new Effect.Revert(last.state().reason())), true, actor);
+                    if (rb != null) last = rb;
+                }
+            } else if (e instanceof Effect.Revert) {
+                ActionSpec spec = s.plan().actions().get(RolloutPlan.DEFAULT_REVERT);
+                if (spec == null) continue; // reverted by the caller (a rollback step's body)
+                ActionResult r = runAction(spec, Operation.REVERT, RolloutVariables.forRevert(s));
+                last = commit(key, st -> new Command.RevertFinished(r.ok(), r.detail(), actor)).result;
+            }
+        }
+        return last;
+    }
+
+    private ActionResult runAction(ActionSpec spec, Operation op, Map<String, String> variables) throws InterruptedException {
+        Action action = ActionKinds.find(spec.kind())
+                .orElseThrow(() -> new IllegalStateException("action kind " + spec.kind() + " is not available in this build"))
+                .open(spec, runtime.actions());
+        listener.output((op == Operation.DEPLOY ? "deploy" : "revert") + ": running action '" + spec.name() + "' ("
+                + spec.kind() + ") for " + variables.get("ROLLOUT_RING") + " at " + variables.get("ROLLOUT_PERCENT") + "%");
+        try {
+            return action.run(new ActionRequest(op, variables, line -> listener.output("  | " + line)));
+        } catch (RuntimeException e) {
+            return ActionResult.failed("action '" + spec.name() + "' failed: " + e);
+        }
+    }
+
+    private void closeProbes() {
+        probes.values().forEach(GateProbe::close);
+        probes.clear();
+    }
+
+    @Override
+    public void close() {
+        closeProbes();
+    }
+}
