@@ -168,7 +168,9 @@ public final class PrometheusGate implements GateKind {
         var problems = new ArrayList<io.stagedrollout.core.plan.Problem>();
         Config c = config(SpecReader.of(spec.settings(), spec.name(), problems));
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("gate " + spec.name() + ": " + problems.get(0).path() + " " + problems.get(0).message());
+            // settings were validated when the plan was read; a stored plan that no longer validates measures nothing
+            String why = "the gate's settings are invalid: " + problems.get(0).path() + " " + problems.get(0).message();
+            return ctx -> Measurement.error(spec.name(), env.clock().instant(), why);
         }
         return new Probe(spec.name(), c, env);
     }

@@ -295,4 +295,15 @@ class PrometheusGateTest {
         Measurement m = measureOnce();
         assertThat(m.data()).containsEntry("query", QUERY.replace("{{version}}", "\"2.0.0\"")).containsEntry("httpStatus", 200);
     }
+
+    @Test
+    void storedSettingsThatNoLongerValidateMeasureAnError() throws InterruptedException {
+        var spec = new io.stagedrollout.core.plan.GateSpec("error-rate", "prometheus", Duration.ofSeconds(30), null,
+                Duration.ZERO, 0, 0, 4, false, Map.of("address", "ftp://nowhere", "query", "up", "max", 1));
+        var env = new io.stagedrollout.core.gate.GateEnvironment(Map.of(), java.nio.file.Path.of("."),
+                java.net.http.HttpClient.newHttpClient(), java.time.Clock.systemUTC());
+        Measurement m = measure(new PrometheusGate().open(spec, env), "2.0.0");
+        assertThat(m.outcome()).isEqualTo(Outcome.ERROR);
+        assertThat(m.summary()).contains("error-rate.address");
+    }
 }
