@@ -14,7 +14,9 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Deque;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.postgresql.Driver;
 
 /**
@@ -24,12 +26,20 @@ import org.postgresql.Driver;
  * A concurrent committer blocks on the row lock and then finds the revision moved, so exactly one of them wins; a
  * loser writes nothing. States and events are stored as the same JSON as the file store's ({@link StateJson}).
  *
- * <p>Each operation uses its own short connection, so a store survives database restarts and holds nothing open
- * between CI steps.
+ * <p>Connections are opened on demand; up to {@link #MAX_IDLE} are kept for reuse and checked with a round trip
+ * before reuse when they sat idle, so a store survives database restarts and failovers. {@link #close()} closes
+ * them.
  */
 public final class PostgresRolloutStore implements RolloutStore {
     private static final Driver DRIVER = new Driver();
+    static final int MAX_IDLE = 4;
+    /** A connection returned this recently is reused without a check (as HikariCP's alive-bypass window). */
+    private static final long TRUST_IDLE_NANOS = 500_000_000L;
     private final PostgresLocation location;
+    private final Deque<Idle> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
+
+    private record Idle(Connection connection, long since) {}
 
     private PostgresRolloutStore(PostgresLocation location) {
         this.location = location;
@@ -46,6 +56,64 @@ public final class PostgresRolloutStore implements RolloutStore {
         return store;
     }
 
+    /** A connection in auto-commit mode, reused or new; give it back with {@link #release}. */
+    private Connection borrow() throws SQLException {
+        if (closed) throw new SQLException("the store is closed");
+        for (Idle i; (i = idle.pollFirst()) != null; ) {
+            if (System.nanoTime() - i.since() < TRUST_IDLE_NANOS || i.connection().isValid(2)) return i.connection();
+            closeQuietly(i.connection());
+        }
+        return connect();
+    }
+
+    /** Keeps a connection that worked for the next operation; closes one that failed or is surplus. */
+    private void release(Connection c, boolean healthy) {
+        try {
+            if (healthy && !closed && idle.size() < MAX_IDLE && !c.isClosed()) {
+                if (!c.getAutoCommit()) c.setAutoCommit(true);
+                idle.offerFirst(new Idle(c, System.nanoTime()));
+                return;
+            }
+        } catch (SQLException e) {
+            // fall through: a connection that cannot even say whether it is closed is not worth keeping
+        }
+        closeQuietly(c);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Idle i; (i = idle.pollFirst()) != null; ) closeQuietly(i.connection());
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing a broken connection can fail; it is gone either way
+        }
+    }
+
+    /** One database operation on a borrowed connection. */
+    private interface Work<T> {
+        T run(Connection c) throws SQLException, StoreException;
+    }
+
+    private <T> T withConnection(Work<T> work) throws SQLException, StoreException {
+        Connection c = borrow();
+        boolean healthy = false;
+        try {
+            T result = work.run(c);
+            healthy = true;
+            return result;
+        } catch (StoreException e) {
+            healthy = true; // the connection worked; the data was unreadable
+            throw e;
+        } finally {
+            release(c, healthy);
+        }
+    }
+
     Connection connect() throws SQLException {
         // the driver directly, not DriverManager: plugin class loaders (Jenkins) hide drivers from DriverManager
         Connection c = DRIVER.connect(location.url(), location.properties());
@@ -55,13 +123,16 @@ public final class PostgresRolloutStore implements RolloutStore {
 
     @Override
     public Optional<RolloutState> read(RolloutKey key) throws StoreException {
-        try (Connection c = connect();
-                PreparedStatement s = c.prepareStatement("SELECT state FROM rollout_state WHERE service = ? AND environment = ?")) {
-            s.setString(1, key.service());
-            s.setString(2, key.environment());
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(state(key, rs.getString(1))) : Optional.empty();
-            }
+        try {
+            return withConnection(c -> {
+                try (PreparedStatement s = c.prepareStatement("SELECT state FROM rollout_state WHERE service = ? AND environment = ?")) {
+                    s.setString(1, key.service());
+                    s.setString(2, key.environment());
+                    try (ResultSet rs = s.executeQuery()) {
+                        return rs.next() ? Optional.of(state(key, rs.getString(1))) : Optional.<RolloutState>empty();
+                    }
+                }
+            });
         } catch (SQLException e) {
             throw failure("cannot read rollout " + key, e);
         }
@@ -74,23 +145,29 @@ public final class PostgresRolloutStore implements RolloutStore {
             throw new IllegalArgumentException("state revision " + state.revision() + " does not follow " + expectedRevision);
         }
         String json = StateJson.write(state);
-        try (Connection c = connect()) {
-            c.setAutoCommit(false);
-            try {
-                if (!writeState(c, key, expectedRevision, state, json)) {
-                    long actual = revision(c, key);
-                    c.rollback();
-                    throw new ConflictException(key, expectedRevision, actual);
+        Long conflict;
+        try {
+            // the revision found instead of the expected one, or null when this commit won
+            conflict = withConnection(c -> {
+                c.setAutoCommit(false);
+                try {
+                    if (!writeState(c, key, expectedRevision, state, json)) {
+                        long actual = revision(c, key);
+                        c.rollback();
+                        return actual;
+                    }
+                    appendEvents(c, key, state.revision(), events);
+                    c.commit();
+                    return null;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
                 }
-                appendEvents(c, key, state.revision(), events);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             throw failure("cannot commit rollout " + key, e);
         }
+        if (conflict != null) throw new ConflictException(key, expectedRevision, conflict);
     }
 
     /** The compare-and-set: true when this transaction now holds the new state. */
@@ -146,15 +223,18 @@ public final class PostgresRolloutStore implements RolloutStore {
     @Override
     public List<RolloutState> list() throws StoreException {
         // byte order, as the file store lists its directories
-        try (Connection c = connect();
-                PreparedStatement s = c.prepareStatement("SELECT service, environment, state FROM rollout_state"
-                        + " ORDER BY service COLLATE \"C\", environment COLLATE \"C\"");
-                ResultSet rs = s.executeQuery()) {
-            List<RolloutState> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(state(new RolloutKey(rs.getString(1), rs.getString(2)), rs.getString(3)));
-            }
-            return out;
+        try {
+            return withConnection(c -> {
+                try (PreparedStatement s = c.prepareStatement("SELECT service, environment, state FROM rollout_state"
+                                + " ORDER BY service COLLATE \"C\", environment COLLATE \"C\"");
+                        ResultSet rs = s.executeQuery()) {
+                    List<RolloutState> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(state(new RolloutKey(rs.getString(1), rs.getString(2)), rs.getString(3)));
+                    }
+                    return out;
+                }
+            });
         } catch (SQLException e) {
             throw failure("cannot list rollouts", e);
         }
@@ -162,22 +242,25 @@ public final class PostgresRolloutStore implements RolloutStore {
 
     @Override
     public List<RolloutEvent> history(RolloutKey key) throws StoreException {
-        try (Connection c = connect();
-                PreparedStatement s = c.prepareStatement("SELECT event FROM rollout_event"
+        try {
+            return withConnection(c -> {
+                try (PreparedStatement s = c.prepareStatement("SELECT event FROM rollout_event"
                         + " WHERE service = ? AND environment = ? ORDER BY seq")) {
-            s.setString(1, key.service());
-            s.setString(2, key.environment());
-            List<RolloutEvent> out = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    try {
-                        out.add(StateJson.readEvent(rs.getString(1)));
-                    } catch (IOException e) {
-                        throw new StoreException("the journal of " + key + " holds an unreadable event: " + e.getMessage(), e);
+                    s.setString(1, key.service());
+                    s.setString(2, key.environment());
+                    List<RolloutEvent> out = new ArrayList<>();
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            try {
+                                out.add(StateJson.readEvent(rs.getString(1)));
+                            } catch (IOException e) {
+                                throw new StoreException("the journal of " + key + " holds an unreadable event: " + e.getMessage(), e);
+                            }
+                        }
                     }
+                    return out;
                 }
-            }
-            return out;
+            });
         } catch (SQLException e) {
             throw failure("cannot read the journal of " + key, e);
         }

@@ -115,4 +115,33 @@ class PostgresRolloutStoreTest {
                 .hasMessageContaining("127.0.0.1:1/rollouts")
                 .hasMessageNotContaining("hunter2");
     }
+
+    private long connectionsFromThisStore() throws Exception {
+        try (Connection c = store.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND application_name = 'staged-rollout' AND pid <> pg_backend_pid()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void idleConnectionKilledByTheServerIsReplaced() throws Exception {
+        store.commit(KEY, 0, state("checkout", "production", 1, Status.PENDING), List.of());
+        try (Connection admin = store.connect(); Statement s = admin.createStatement()) {
+            s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND pid <> pg_backend_pid()");
+        }
+        Thread.sleep(700); // past the window in which a returned connection is trusted unchecked
+        assertThat(store.read(KEY)).isPresent();
+    }
+
+    @Test
+    void closeClosesIdleConnections() throws Exception {
+        store.commit(KEY, 0, state("checkout", "production", 1, Status.PENDING), List.of());
+        assertThat(connectionsFromThisStore()).isEqualTo(1);
+        store.close();
+        Thread.sleep(200); // the server notices the goodbye asynchronously
+        assertThat(connectionsFromThisStore()).isZero();
+    }
 }
