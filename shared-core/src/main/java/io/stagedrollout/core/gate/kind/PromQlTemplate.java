@@ -5,12 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A PromQL query with {@code {{version}}}-style placeholders, filled so that a rollout value can only ever become
  * one PromQL string literal. The query is split by lexical context: inside {@code "…"} or {@code '…'} a value is
  * escaped for that quote; anywhere else (a label matcher written {@code version={{version}}}, a comment) it is
- * inserted as a complete double-quoted literal. Raw {@code `…`} strings cannot escape anything, so placeholders
+ * inserted as a complete double-quoted literal, except {@code {{percent}}} and {@code {{ringIndex}}}, which are
+ * inserted as numbers (only digits and one dot ever pass). Raw {@code `…`} strings cannot escape anything, so placeholders
  * there are refused when the plan is read. A version such as {@code 1.0"} or vector(1) #} stays a string and
  * cannot change the query.
  */
@@ -19,6 +22,9 @@ final class PromQlTemplate {
 
     private record Segment(Context context, String text) {}
 
+    private static final Pattern NUMERIC_PLACEHOLDER = Pattern.compile("\\{\\{\\s*(percent|ringIndex)\\s*}}");
+    private static final Map<String, String> NUMERIC_VARIABLES = Map.of("percent", "ROLLOUT_PERCENT", "ringIndex", "ROLLOUT_RING_INDEX");
+    private static final Pattern NUMBER = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,15})?");
     private final List<Segment> segments;
 
     private PromQlTemplate(List<Segment> segments) {
@@ -107,6 +113,7 @@ final class PromQlTemplate {
     String render(Map<String, String> variables) {
         StringBuilder sb = new StringBuilder();
         for (Segment s : segments) {
+            String text = s.context() == Context.CODE ? numbers(s.text(), variables) : s.text();
             UnaryOperator<String> escape = switch (s.context()) {
                 case DOUBLE_QUOTED -> v -> escape(v, '"');
                 case SINGLE_QUOTED -> v -> escape(v, '\'');
@@ -114,8 +121,23 @@ final class PromQlTemplate {
                 // refused by validation; should a stored plan still carry one, insert nothing rather than raw text
                 case RAW -> v -> "";
             };
-            sb.append(Templates.render(s.text(), variables, escape));
+            sb.append(Templates.render(text, variables, escape));
         }
+        return sb.toString();
+    }
+
+    /**
+     * Outside quotes, {@code {{percent}}} and {@code {{ringIndex}}} are numbers ({@code … / ({{percent}} / 100)}). A value
+     * that is not a plain number becomes NaN, which the gate reports as broken data rather than guessing.
+     */
+    private static String numbers(String code, Map<String, String> variables) {
+        Matcher m = NUMERIC_PLACEHOLDER.matcher(code);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String value = variables.getOrDefault(NUMERIC_VARIABLES.get(m.group(1)), "");
+            m.appendReplacement(sb, NUMBER.matcher(value).matches() ? value : "NaN");
+        }
+        m.appendTail(sb);
         return sb.toString();
     }
 

@@ -49,7 +49,9 @@ import java.util.regex.Pattern;
  *   tokenEnv: PROM_TOKEN          # or username/usernameEnv + passwordEnv for basic auth
  *   timeout: 10s
  * </pre>
- * No data (an empty vector) is INCONCLUSIVE; NaN, several series, a refused query, an HTTP error, a malformed
+ * Without {@code address} the gate asks the server in {@code ROLLOUT_PROMETHEUS_URL} (one setting for a whole CI
+ * system) and, unless the gate names its own credentials, sends {@code ROLLOUT_PROMETHEUS_TOKEN} as a bearer token
+ * to that server only. No data (an empty vector) is INCONCLUSIVE; NaN, several series, a refused query, an HTTP error, a malformed
  * answer, a timeout or an unreachable server is an ERROR. None of them ever passes. Credentials are read from the
  * environment variables the plan names, at measurement time, and appear in no summary.
  */
@@ -57,6 +59,10 @@ public final class PrometheusGate implements GateKind {
     static final String QUERY_PATH = "/api/v1/query";
     /** Bigger answers are a query mistake (a missing aggregation over many series), not something to buffer. */
     static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+    /** The server used when a gate has no {@code address}: one setting for a whole CI system (Jenkins, GitLab group). */
+    public static final String DEFAULT_URL_ENV = "ROLLOUT_PROMETHEUS_URL";
+    /** A bearer token sent only to the server of {@link #DEFAULT_URL_ENV}, never to an address a plan names. */
+    public static final String DEFAULT_TOKEN_ENV = "ROLLOUT_PROMETHEUS_TOKEN";
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
     /** Headers the JDK HTTP client sets itself and refuses from callers. */
@@ -127,27 +133,33 @@ public final class PrometheusGate implements GateKind {
     }
 
     private static URI endpoint(SpecReader r) {
-        String address = r.requiredString("address");
-        if (address == null) return null;
+        String address = r.string("address").orElse(null);
+        if (address == null) return null; // ROLLOUT_PROMETHEUS_URL at measurement time
+        try {
+            return queryEndpoint(address);
+        } catch (IllegalArgumentException e) {
+            r.problem("address", e.getMessage());
+            return null;
+        }
+    }
+
+    /** The {@code /api/v1/query} URL under a server's base URL; the message says what is wrong with it. */
+    static URI queryEndpoint(String address) {
         URI uri;
         try {
             uri = new URI(address.strip());
         } catch (URISyntaxException e) {
-            r.problem("address", "is not a URL: " + e.getReason());
-            return null;
+            throw new IllegalArgumentException("is not a URL: " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            r.problem("address", "must be an http:// or https:// URL with a host, like http://prometheus:9090");
-            return null;
+            throw new IllegalArgumentException("must be an http:// or https:// URL with a host, like http://prometheus:9090");
         }
         if (uri.getRawUserInfo() != null) {
-            r.problem("address", "must not carry credentials: use username and passwordEnv, or tokenEnv");
-            return null;
+            throw new IllegalArgumentException("must not carry credentials: use username and passwordEnv, or tokenEnv");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            r.problem("address", "must not have a query or fragment: give the server's base URL (the API path is added)");
-            return null;
+            throw new IllegalArgumentException("must not have a query or fragment: give the server's base URL (the API path is added)");
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
         if (path.endsWith(QUERY_PATH)) path = path.substring(0, path.length() - QUERY_PATH.length());
@@ -195,8 +207,8 @@ public final class PrometheusGate implements GateKind {
 
             HttpRequest request;
             try {
-                request = request(query);
-            } catch (MissingCredential e) {
+                request = request(endpoint(), query);
+            } catch (MissingSetting e) {
                 return error(e.getMessage() + shown, data);
             }
             HttpResponse<byte[]> resp;
@@ -262,12 +274,26 @@ public final class PrometheusGate implements GateKind {
             return new Measurement(gate, env.clock().instant(), o, v, c.label() + " " + c.thresholds().explain(v) + shown, data);
         }
 
-        private HttpRequest request(String query) throws MissingCredential {
+        /** The plan's address, else the CI-wide default from the environment. */
+        private URI endpoint() throws MissingSetting {
+            if (c.endpoint() != null) return c.endpoint();
+            String address = env.env().get(DEFAULT_URL_ENV);
+            if (address == null || address.isBlank()) {
+                throw new MissingSetting("no Prometheus to ask: the gate has no address and " + DEFAULT_URL_ENV + " is not set");
+            }
+            try {
+                return queryEndpoint(address);
+            } catch (IllegalArgumentException e) {
+                throw new MissingSetting(DEFAULT_URL_ENV + " " + e.getMessage());
+            }
+        }
+
+        private HttpRequest request(URI endpoint, String query) throws MissingSetting {
             String form = "query=" + Templates.urlEncode(query) + "&timeout=" + c.timeout().toMillis() + "ms";
             HttpRequest.Builder b = c.method().equals("POST")
-                    ? HttpRequest.newBuilder(c.endpoint()).POST(HttpRequest.BodyPublishers.ofString(form))
+                    ? HttpRequest.newBuilder(endpoint).POST(HttpRequest.BodyPublishers.ofString(form))
                             .header("Content-Type", "application/x-www-form-urlencoded")
-                    : HttpRequest.newBuilder(URI.create(c.endpoint() + "?" + form)).GET();
+                    : HttpRequest.newBuilder(URI.create(endpoint + "?" + form)).GET();
             b.timeout(c.timeout()).header("Accept", "application/json");
             c.headers().forEach(b::header);
             if (c.tokenEnv() != null) {
@@ -276,14 +302,16 @@ public final class PrometheusGate implements GateKind {
                 String user = c.username() != null ? c.username() : secret(c.usernameEnv(), "usernameEnv");
                 String pair = user + ":" + secret(c.passwordEnv(), "passwordEnv");
                 b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+            } else if (c.endpoint() == null && env.env().get(DEFAULT_TOKEN_ENV) != null && !env.env().get(DEFAULT_TOKEN_ENV).isEmpty()) {
+                b.header("Authorization", "Bearer " + env.env().get(DEFAULT_TOKEN_ENV));
             }
             return b.build();
         }
 
-        private String secret(String name, String field) throws MissingCredential {
+        private String secret(String name, String field) throws MissingSetting {
             String v = env.env().get(name);
             if (v == null || v.isEmpty()) {
-                throw new MissingCredential("the environment variable " + name + " named by " + field + " is not set");
+                throw new MissingSetting("the environment variable " + name + " named by " + field + " is not set");
             }
             return v;
         }
@@ -299,7 +327,12 @@ public final class PrometheusGate implements GateKind {
         }
 
         private String server() {
-            String s = c.endpoint().toString();
+            String s;
+            try {
+                s = endpoint().toString();
+            } catch (MissingSetting e) {
+                return "(no address)";
+            }
             return s.substring(0, s.length() - QUERY_PATH.length());
         }
 
@@ -331,8 +364,9 @@ public final class PrometheusGate implements GateKind {
         return GateRules.number(d.toMillis() / 1000.0) + "s";
     }
 
-    private static final class MissingCredential extends Exception {
-        MissingCredential(String message) {
+    /** A setting the environment must provide is missing or wrong; the measurement is an error, no request is sent. */
+    private static final class MissingSetting extends Exception {
+        MissingSetting(String message) {
             super(message, null, false, false);
         }
     }

@@ -64,4 +64,17 @@ class PromQlTemplateTest {
         String text = "sum(rate(http_requests_total{code=~\"5..\"}[5m])) / sum(rate(http_requests_total[5m])) # ratio";
         assertThat(PromQlTemplate.parse(text).render(version("1"))).isEqualTo(text);
     }
+
+    @Test
+    void percentAndRingIndexOutsideQuotesAreNumbers() {
+        Map<String, String> v = Map.of("ROLLOUT_PERCENT", "12.5", "ROLLOUT_RING_INDEX", "1", "ROLLOUT_VERSION", "3");
+        String q = PromQlTemplate.parse("x{v={{version}}} / ({{ percent }} / 100) + {{ringIndex}} + y{p=\"{{percent}}\"}").render(v);
+        assertThat(q).isEqualTo("x{v=\"3\"} / (12.5 / 100) + 1 + y{p=\"12.5\"}");
+    }
+
+    @Test
+    void numericPlaceholderWithoutANumberBecomesNaN() {
+        String q = PromQlTemplate.parse("x / {{percent}}").render(Map.of("ROLLOUT_PERCENT", "5) or vector(1"));
+        assertThat(q).isEqualTo("x / NaN");
+    }
 }

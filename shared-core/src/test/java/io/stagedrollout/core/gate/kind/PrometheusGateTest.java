@@ -306,4 +306,40 @@ class PrometheusGateTest {
         assertThat(m.outcome()).isEqualTo(Outcome.ERROR);
         assertThat(m.summary()).contains("error-rate.address");
     }
+
+    @Test
+    void withoutAddressTheServerComesFromTheEnvironmentWithItsToken() throws InterruptedException {
+        Map<String, Object> s = settings();
+        s.remove("address");
+        api.answer(200, vector("0.001"));
+        Measurement m = measure(open(s, Map.of(PrometheusGate.DEFAULT_URL_ENV, api.address() + "/",
+                PrometheusGate.DEFAULT_TOKEN_ENV, "ci-wide-token")), "2.0.0");
+        assertThat(m.outcome()).isEqualTo(Outcome.PASS);
+        assertThat(api.lastRequest().header("Authorization")).isEqualTo("Bearer ci-wide-token");
+    }
+
+    @Test
+    void theDefaultTokenIsNeverSentToAnAddressThePlanNames() throws InterruptedException {
+        api.answer(200, vector("0.001"));
+        measure(open(settings(), Map.of(PrometheusGate.DEFAULT_TOKEN_ENV, "ci-wide-token")), "2.0.0");
+        assertThat(api.lastRequest().header("Authorization")).isNull();
+    }
+
+    @Test
+    void withoutAddressOrDefaultItIsAnErrorNamingTheVariable() throws InterruptedException {
+        Map<String, Object> s = settings();
+        s.remove("address");
+        Measurement m = measure(open(s, Map.of()), "2.0.0");
+        assertThat(m.outcome()).isEqualTo(Outcome.ERROR);
+        assertThat(m.summary()).contains("no address", PrometheusGate.DEFAULT_URL_ENV);
+    }
+
+    @Test
+    void invalidDefaultAddressIsAnErrorNamingTheVariable() throws InterruptedException {
+        Map<String, Object> s = settings();
+        s.remove("address");
+        Measurement m = measure(open(s, Map.of(PrometheusGate.DEFAULT_URL_ENV, "prometheus:9090")), "2.0.0");
+        assertThat(m.outcome()).isEqualTo(Outcome.ERROR);
+        assertThat(m.summary()).contains(PrometheusGate.DEFAULT_URL_ENV + " must be an http://");
+    }
 }
