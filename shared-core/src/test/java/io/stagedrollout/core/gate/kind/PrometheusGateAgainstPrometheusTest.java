@@ -4,12 +4,22 @@ import static io.stagedrollout.core.gate.kind.PrometheusGateProbes.measure;
 import static io.stagedrollout.core.gate.kind.PrometheusGateProbes.open;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stagedrollout.core.engine.EngineListener;
+import io.stagedrollout.core.engine.RolloutEngine;
 import io.stagedrollout.core.gate.GateProbe;
 import io.stagedrollout.core.gate.Measurement;
 import io.stagedrollout.core.gate.Outcome;
+import io.stagedrollout.core.machine.Actor;
+import io.stagedrollout.core.machine.RolloutState;
+import io.stagedrollout.core.machine.Status;
+import io.stagedrollout.core.plan.PlanReader;
+import io.stagedrollout.core.plan.RolloutPlan;
+import io.stagedrollout.core.store.FileRolloutStore;
+import io.stagedrollout.core.store.RolloutKey;
 import io.stagedrollout.core.testing.prometheus.PrometheusServer;
 import io.stagedrollout.core.testing.prometheus.RequestCountingExporter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gate against a real Prometheus server (the Debian package's binary) scraping an exporter every second:
@@ -129,5 +140,43 @@ class PrometheusGateAgainstPrometheusTest {
         Measurement m = measure(errorRatioGate("sum(rate(http_requests_errors_total{version=\"1.0.0\"}[10s])) * 0 / 0"), "x");
         assertThat(m.outcome()).as(m.summary()).isEqualTo(Outcome.ERROR);
         assertThat(m.summary()).contains("NaN");
+    }
+
+    @Test
+    void rolloutGatedOnPrometheusCompletesAGoodVersionAndRollsBackABadOne(@TempDir Path dir) throws Exception {
+        RolloutPlan plan = PlanReader.parse("""
+                service: checkout
+                environment: production
+                rings:
+                  - {name: canary, exposure: 5%%, bake: 2s, gates: [error-rate]}
+                  - {name: everyone, exposure: 100%%, bake: 0s}
+                gates:
+                  error-rate:
+                    kind: prometheus
+                    address: %s
+                    query: >-
+                      sum(rate(http_requests_errors_total{version={{version}}}[10s]))
+                      / sum(rate(http_requests_total{version={{version}}}[10s]))
+                    label: error ratio
+                    max: 0.01
+                    interval: 1s
+                actions:
+                  deploy: {kind: command, command: ["true"]}
+                  revert: {kind: command, command: ["true"]}
+                """.formatted(prometheus.address()));
+        RolloutKey key = new RolloutKey("checkout", "production");
+        Actor actor = new Actor("tester", "test", null);
+        try (FileRolloutStore store = new FileRolloutStore(dir);
+                RolloutEngine engine = new RolloutEngine(store, RolloutEngine.Runtime.system(dir), Clock.systemUTC(), EngineListener.NONE)) {
+            engine.start(plan, "2.0.0-good", "1.0.0", actor);
+            RolloutState good = engine.run(key, true, actor).state();
+            assertThat(good.status()).as(good.reason()).isEqualTo(Status.COMPLETED);
+
+            engine.start(plan, "2.0.0-bad", "2.0.0-good", actor);
+            RolloutState bad = engine.run(key, true, actor).state();
+            assertThat(bad.status()).isEqualTo(Status.ROLLED_BACK);
+            assertThat(bad.ringName()).isEqualTo("canary");
+            assertThat(bad.reason()).contains("error ratio 0.05 > max 0.01");
+        }
     }
 }
