@@ -11,6 +11,7 @@ import io.stagedrollout.core.machine.RolloutState;
 import io.stagedrollout.core.machine.Status;
 import io.stagedrollout.core.store.RolloutKey;
 import io.stagedrollout.core.store.RolloutStore;
+import io.stagedrollout.core.testing.StoreWriterMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +141,33 @@ class ConcurrentWritersTest {
         assertThat(store.read(KEY).orElseThrow().revision()).isEqualTo(1 + processes * each);
         assertThat(store.history(KEY)).hasSize(processes * each)
                 .extracting(RolloutEvent::reason).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void writersKilledMidCommitLeaveNoTornStateAndNoOrphanEvent() throws Exception {
+        store.commit(KEY, 0, Rollouts.state("checkout", "production", 1, Status.BAKING), List.of());
+        for (int run = 0; run < 3; run++) {
+            long before = store.read(KEY).orElseThrow().revision();
+            Process writer = StoreWriterMain.spawn(url + "?user=postgres", 0); // commits until killed
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (store.read(KEY).orElseThrow().revision() < before + 20) {
+                    assertThat(writer.isAlive()).as("the writer runs").isTrue();
+                    assertThat(System.nanoTime()).as("the writer commits within 30s").isLessThan(deadline);
+                    Thread.sleep(10);
+                }
+            } finally {
+                writer.destroyForcibly(); // SIGKILL, most likely inside a transaction
+                writer.waitFor(10, TimeUnit.SECONDS);
+            }
+            // the server rolls back the dead client's open transaction: one event per committed revision, no more
+            long revision = store.read(KEY).orElseThrow().revision();
+            assertThat(store.history(KEY)).extracting(RolloutEvent::revision)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(2, revision).boxed().toList());
+        }
+        long last = store.read(KEY).orElseThrow().revision();
+        StoreWorker.appendWithRetry(store, KEY, "after the crashes");
+        assertThat(store.read(KEY).orElseThrow().revision()).isEqualTo(last + 1);
     }
 
     /** Starts {@code n} {@link StoreWorker} JVMs, releases them together, and returns each one's output. */
