@@ -23,7 +23,8 @@ public final class GateKinds {
 
     private static Map<String, GateKind> load() {
         Map<String, GateKind> m = new LinkedHashMap<>();
-        for (GateKind k : new GateKind[] {new HttpGate(), new CommandGate(), new MetricsGate(), new PrometheusGate()}) {
+        for (GateKind k : new GateKind[] {new HttpGate(), new CommandGate(), new MetricsGate(), new PrometheusGate(),
+                new io.stagedrollout.core.judge.JudgeGate()}) {
             m.put(k.kind(), k);
         }
         for (GateKind k : ServiceLoader.load(GateKind.class, GateKinds.class.getClassLoader())) {
