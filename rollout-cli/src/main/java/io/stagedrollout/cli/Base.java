@@ -60,6 +60,9 @@ abstract class Base implements Callable<Integer> {
     public final Integer call() throws Exception {
         try {
             return execute();
+        } catch (io.stagedrollout.core.store.RolloutStore.StoreException e) {
+            // the store is down or refuses the location: say so plainly, no stack trace
+            return output().finish(name(), "error", ExitCode.ERROR, "store error: " + e.getMessage(), null, null);
         } catch (Invalid e) {
             String headline = e.problems.size() == 1 ? e.problems.get(0).toString()
                     : e.problems.size() + " problems:";

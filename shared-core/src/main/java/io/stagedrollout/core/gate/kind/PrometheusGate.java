@@ -49,8 +49,8 @@ import java.util.regex.Pattern;
  *   tokenEnv: PROM_TOKEN          # or username/usernameEnv + passwordEnv for basic auth
  *   timeout: 10s
  * </pre>
- * Without {@code address} the gate asks the server in {@code ROLLOUT_PROMETHEUS_URL} (one setting for a whole CI
- * system) and, unless the gate names its own credentials, sends {@code ROLLOUT_PROMETHEUS_TOKEN} as a bearer token
+ * Without {@code address} the gate asks the server in {@code ROLLOUT_METRICS_URL} (one setting for a whole CI
+ * system) and, unless the gate names its own credentials, sends {@code ROLLOUT_METRICS_TOKEN} as a bearer token
  * to that server only. No data (an empty vector) is INCONCLUSIVE; NaN, several series, a refused query, an HTTP error, a malformed
  * answer, a timeout or an unreachable server is an ERROR. None of them ever passes. Credentials are read from the
  * environment variables the plan names, at measurement time, and appear in no summary.
@@ -60,9 +60,9 @@ public final class PrometheusGate implements GateKind {
     /** Bigger answers are a query mistake (a missing aggregation over many series), not something to buffer. */
     static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
     /** The server used when a gate has no {@code address}: one setting for a whole CI system (Jenkins, GitLab group). */
-    public static final String DEFAULT_URL_ENV = "ROLLOUT_PROMETHEUS_URL";
+    public static final String DEFAULT_URL_ENV = "ROLLOUT_METRICS_URL";
     /** A bearer token sent only to the server of {@link #DEFAULT_URL_ENV}, never to an address a plan names. */
-    public static final String DEFAULT_TOKEN_ENV = "ROLLOUT_PROMETHEUS_TOKEN";
+    public static final String DEFAULT_TOKEN_ENV = "ROLLOUT_METRICS_TOKEN";
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
     /** Headers the JDK HTTP client sets itself and refuses from callers. */
@@ -134,7 +134,7 @@ public final class PrometheusGate implements GateKind {
 
     private static URI endpoint(SpecReader r) {
         String address = r.string("address").orElse(null);
-        if (address == null) return null; // ROLLOUT_PROMETHEUS_URL at measurement time
+        if (address == null) return null; // ROLLOUT_METRICS_URL at measurement time
         try {
             return queryEndpoint(address);
         } catch (IllegalArgumentException e) {
