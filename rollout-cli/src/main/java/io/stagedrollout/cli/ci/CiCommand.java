@@ -58,6 +58,9 @@ public final class CiCommand implements Callable<Integer> {
     List<String> flags = new ArrayList<>();
     @Option(names = "--jar", defaultValue = "", description = "the rollout JAR (default: the JAR this class is in)")
     String jar;
+    @Option(names = "--rollout-id", defaultValue = "",
+            description = "act only if the rollout's id is this one (the id this pipeline started)")
+    String rolloutId;
 
     @Option(names = "--dotenv", defaultValue = "", description = "write a GitLab dotenv report here")
     String dotenv;
@@ -110,12 +113,22 @@ public final class CiCommand implements Callable<Integer> {
             err.println("rollout-ci: " + e.getMessage());
             return 2;
         }
+        String foreign = foreignRollout(launcher);
+        if (foreign != null) {
+            err.println("rollout-ci: " + foreign);
+            CliResult refused = new CliResult(command, "conflict", 5, foreign, null, List.of());
+            writeOutputs(refused, "");
+            out.print(Summary.render(refused));
+            return 5;
+        }
         List<String> commandLine = new ArrayList<>(launcher);
         commandLine.addAll(args);
         Execution execution = execute(commandLine);
         CliResult result;
+        boolean parsed = false;
         try {
             result = CliResult.parse(execution.stdout());
+            parsed = true;
         } catch (IllegalArgumentException e) {
             err.println("rollout-ci: " + e.getMessage() + " (exit code " + execution.exitCode() + ")");
             int code = execution.exitCode() == 0 ? 1 : execution.exitCode();
@@ -124,8 +137,35 @@ public final class CiCommand implements Callable<Integer> {
         writeOutputs(result, execution.stdout());
         out.print(Summary.render(result));
         out.flush();
-        return execution.exitCode() == 0 && !result.result().equals("error") ? 0
-                : execution.exitCode() == 0 ? result.exitCode() : execution.exitCode();
+        // The command's own exit code; an unreadable answer is never a success.
+        return execution.exitCode() != 0 ? execution.exitCode() : parsed ? 0 : 1;
+    }
+
+    /**
+     * With {@code --rollout-id}: why the key's current rollout is not the one this pipeline started (a retried job
+     * of an old pipeline must not promote or roll back a newer rollout), or null when it is, or cannot be told.
+     */
+    private String foreignRollout(List<String> launcher) throws IOException, InterruptedException {
+        String c = command.trim().toLowerCase(Locale.ROOT);
+        if (rolloutId.isBlank() || c.equals("start") || c.equals("run") || rollout.isBlank()) return null;
+        List<String> status = new ArrayList<>(launcher);
+        status.addAll(List.of("status", "--rollout", rollout));
+        optional(status, "--store", store);
+        optional(status, "--state-dir", stateDir);
+        status.addAll(List.of("--output", "json"));
+        Execution e = execute(status, ProcessBuilder.Redirect.DISCARD);
+        try {
+            CliResult current = CliResult.parse(e.stdout());
+            if (current.rollout() != null && current.rollout().id() != null
+                    && !current.rollout().id().equals(rolloutId.trim())) {
+                return "refusing to " + c + ": " + rollout + " is now rollout " + current.rollout().id()
+                        + " (version " + current.rollout().version() + "), not rollout " + rolloutId.trim()
+                        + " that this pipeline started";
+            }
+        } catch (IllegalArgumentException unreadable) {
+            // the command itself will report what is wrong
+        }
+        return null;
     }
 
     /** The rollout command's argument list, from the named inputs; empty inputs are left out. */
@@ -216,7 +256,12 @@ public final class CiCommand implements Callable<Integer> {
     record Execution(int exitCode, String stdout) {}
 
     private Execution execute(List<String> commandLine) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(commandLine).redirectError(ProcessBuilder.Redirect.INHERIT)
+        return execute(commandLine, ProcessBuilder.Redirect.INHERIT);
+    }
+
+    private Execution execute(List<String> commandLine, ProcessBuilder.Redirect stderr)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(commandLine).redirectError(stderr)
                 .redirectInput(ProcessBuilder.Redirect.INHERIT);
         Process child = pb.start();
         // A cancelled job stops this JVM; stop the rollout command with it, gracefully (SIGTERM), so it can
