@@ -291,7 +291,11 @@ public final class CiCommand implements Callable<Integer> {
                 Files.writeString(p, rawJson, StandardCharsets.UTF_8);
             }
             if (!dotenv.isBlank()) {
-                for (String w : DotenvWriter.write(Path.of(dotenv), DotenvWriter.variables(result))) {
+                Map<String, String> variables = DotenvWriter.variables(result);
+                // The pipeline's rollout stays the one it started, whatever rollout a conflicting answer describes,
+                // so a later job's --rollout-id guard still protects the other rollout.
+                if (!rolloutId.isBlank()) variables.put("ROLLOUT_ID", rolloutId.trim());
+                for (String w : DotenvWriter.write(Path.of(dotenv), variables)) {
                     err.println("rollout-ci: warning: " + w);
                 }
             }
