@@ -152,8 +152,8 @@ class ComponentPipelineTest {
                     "--variable", "CI_DEPLOY_FREEZE=true", "--variable", "APP_VERSION=2.0.0"));
 
             assertThat(run.exitCode()).as(run.output()).isZero();
-            assertThat(run.output()).doesNotContain("rollout:start ", "rollout:canary ", "rollout:promote:canary")
-                    .contains("rollout:rollback ");
+            assertThat(run.output()).doesNotContain("rollout:start ", "rollout:canary ", "rollout:promote:canary",
+                    "rollout:rollback:canary", "rollout:everyone").contains("rollout:rollback ");
             assertThat(repo.deployLog()).isEmpty();
         }
     }

@@ -131,7 +131,7 @@ final class RolloutRepo {
 
                 release-notes:
                   stage: deploy
-                  needs: ["rollout:everyone"]
+                  needs: [{job: "rollout:everyone", optional: true}]
                   script:
                     - echo "id=$ROLLOUT_ID status=$ROLLOUT_STATUS ring=$ROLLOUT_RING stable=$ROLLOUT_STABLE_VERSION last-good=$ROLLOUT_LAST_GOOD_VERSION" | tee seen.txt
                   artifacts:
