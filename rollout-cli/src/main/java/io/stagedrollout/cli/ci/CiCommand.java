@@ -62,6 +62,10 @@ public final class CiCommand implements Callable<Integer> {
             description = "act only if the rollout's id is this one (the id this pipeline started)")
     String rolloutId;
 
+    @Option(names = "--pass-when-awaiting-approval", description = "exit 0, not 4, when the ring passed and waits "
+            + "for its manual approval (a ring job's work is done; the promote job is next)")
+    boolean passWhenAwaitingApproval;
+
     @Option(names = "--dotenv", defaultValue = "", description = "write a GitLab dotenv report here")
     String dotenv;
     @Option(names = "--junit", defaultValue = "", description = "write the gate verdicts as JUnit XML here")
@@ -137,6 +141,11 @@ public final class CiCommand implements Callable<Integer> {
         writeOutputs(result, execution.stdout());
         out.print(Summary.render(result));
         out.flush();
+        if (passWhenAwaitingApproval && execution.exitCode() == 4 && result.ringPassedAndAwaitsApproval()) {
+            out.println("ring " + result.rollout().ring() + " passed and waits for its manual approval: "
+                    + "run the promote job to go on, or the rollback job to go back");
+            return 0;
+        }
         // The command's own exit code; an unreadable answer is never a success.
         return execution.exitCode() != 0 ? execution.exitCode() : parsed ? 0 : 1;
     }

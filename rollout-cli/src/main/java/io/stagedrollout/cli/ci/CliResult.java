@@ -20,7 +20,7 @@ public record CliResult(String command, String result, int exitCode, String mess
     /** The rollout as the command left it; null when the command did not reach one (invalid input, not found). */
     public record Rollout(String key, String id, String service, String environment, String version,
                           String stableVersion, String lastGoodVersion, String status, String ring, Integer ringIndex,
-                          Integer ringCount, Double exposurePercent, String reason, Verdict verdict,
+                          Integer ringCount, Double exposurePercent, String hold, String reason, Verdict verdict,
                           List<Gate> gates) {
         public Rollout {
             gates = gates == null ? List.of() : List.copyOf(gates);
@@ -40,6 +40,16 @@ public record CliResult(String command, String result, int exitCode, String mess
                        String lastSummary) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * True when the command stopped because the ring it judged passed and now waits for its manual approval: the
+     * ring's job did its work, the promote job is next.
+     */
+    public boolean ringPassedAndAwaitsApproval() {
+        return exitCode == 4 && rollout != null && "AWAITING_APPROVAL".equals(rollout.status())
+                && "approval".equals(rollout.hold()) && rollout.verdict() != null
+                && "PASS".equals(rollout.verdict().verdict());
+    }
 
     /** Parses the CLI's stdout; throws with the reason when it is not the contract's JSON object. */
     public static CliResult parse(String stdout) {
@@ -73,7 +83,7 @@ public record CliResult(String command, String result, int exitCode, String mess
         return new Rollout(text(r, "key"), text(r, "id"), text(r, "service"), text(r, "environment"),
                 text(r, "version"), text(r, "stableVersion"), text(r, "lastGoodVersion"), text(r, "status"),
                 text(r, "ring"), integer(r, "ringIndex"), integer(r, "ringCount"), number(r, "exposurePercent"),
-                text(r, "reason"), verdict, gates(r.path("gates")));
+                text(r, "hold"), text(r, "reason"), verdict, gates(r.path("gates")));
     }
 
     private static List<Gate> gates(JsonNode array) {
