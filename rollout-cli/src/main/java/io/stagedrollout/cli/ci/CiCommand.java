@@ -56,6 +56,9 @@ public final class CiCommand implements Callable<Integer> {
     String stateDir;
     @Option(names = "--flag", description = "a flag passed to the command when true: force, wait, succeed-on-pause, auto-approve")
     List<String> flags = new ArrayList<>();
+    @Option(names = "--force", defaultValue = "", description = "true: promote a ring held on an inconclusive "
+            + "verdict (promote only); empty or false: do not")
+    String force;
     @Option(names = "--jar", defaultValue = "", description = "the rollout JAR (default: the JAR this class is in)")
     String jar;
     @Option(names = "--rollout-id", defaultValue = "",
@@ -199,6 +202,12 @@ public final class CiCommand implements Callable<Integer> {
             }
         }
         if (c.equals("promote") || c.equals("advance")) optional(a, "--ring", ring);
+        String f = force.trim().toLowerCase(Locale.ROOT);
+        if (!f.isEmpty() && !f.equals("false")) {
+            if (!f.equals("true")) throw new IllegalArgumentException("--force '" + force + "' must be true or false");
+            if (!c.equals("promote")) throw new IllegalArgumentException("--force applies to promote only");
+            a.add("--force");
+        }
         if (c.equals("rollback")) {
             a.add("--reason");
             a.add(reason.isBlank() ? defaultReason() : reason);

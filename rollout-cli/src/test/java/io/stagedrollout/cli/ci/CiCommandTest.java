@@ -96,4 +96,16 @@ class CiCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rollout is required");
     }
+
+    @Test
+    void forceIsPassedOnlyWhenTrueAndOnlyToPromote() {
+        assertThat(parsed("--command", "promote", "--rollout", "a/b", "--ring", "canary", "--force", "true")
+                .arguments()).contains("--force");
+        assertThat(parsed("--command", "promote", "--rollout", "a/b", "--force", "false").arguments())
+                .doesNotContain("--force");
+        assertThatThrownBy(() -> parsed("--command", "advance", "--rollout", "a/b", "--force", "true").arguments())
+                .hasMessageContaining("promote only");
+        assertThatThrownBy(() -> parsed("--command", "promote", "--rollout", "a/b", "--force", "yes").arguments())
+                .hasMessageContaining("--force 'yes'");
+    }
 }
