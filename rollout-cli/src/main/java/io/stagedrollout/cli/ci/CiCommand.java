@@ -202,9 +202,9 @@ public final class CiCommand implements Callable<Integer> {
             }
         }
         if (c.equals("promote") || c.equals("advance")) optional(a, "--ring", ring);
-        String f = force.trim().toLowerCase(Locale.ROOT);
-        if (!f.isEmpty() && !f.equals("false")) {
-            if (!f.equals("true")) throw new IllegalArgumentException("--force '" + force + "' must be true or false");
+        String forced = force.trim().toLowerCase(Locale.ROOT);
+        if (!forced.isEmpty() && !forced.equals("false")) {
+            if (!forced.equals("true")) throw new IllegalArgumentException("--force '" + force + "' must be true or false");
             if (!c.equals("promote")) throw new IllegalArgumentException("--force applies to promote only");
             a.add("--force");
         }
