@@ -140,8 +140,12 @@ final class RolloutRepo {
     }
 
     void commit() throws IOException, InterruptedException {
+        commit("git@gitlab.com:acme/app.git");
+    }
+
+    void commit(String origin) throws IOException, InterruptedException {
         git("init", "-q", "-b", "main");
-        git("remote", "add", "origin", "git@gitlab.com:acme/app.git");
+        git("remote", "add", "origin", origin);
         git("add", "-A");
         git("-c", "user.name=Release Bot", "-c", "user.email=release@example.com", "commit", "-q", "-m", "app");
     }
