@@ -35,10 +35,14 @@ final class CheckoutService implements AutoCloseable {
     CheckoutService(Path deployedVersion, Map<String, Integer> errorsPerHundred) throws IOException {
         this.deployedVersion = deployedVersion;
         this.errorsPerHundred = Map.copyOf(errorsPerHundred);
+        // without TCP_NODELAY each keep-alive answer waits for the client's delayed ACK (~40 ms)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/checkout", exchange -> {
             long n = requests.incrementAndGet();
-            boolean fail = n % 100 < errorsPerHundred(currentVersion());
+            int rate = errorsPerHundred(currentVersion());
+            // errors spread evenly: the n-th request fails when it completes another rate/100 of a failure
+            boolean fail = n * rate / 100 > (n - 1) * rate / 100;
             if (fail) errors.incrementAndGet();
             byte[] body = (fail ? "error" : "ok").getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(fail ? 500 : 200, body.length);

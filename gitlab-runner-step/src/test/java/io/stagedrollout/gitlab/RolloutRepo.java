@@ -76,17 +76,17 @@ final class RolloutRepo {
                 gates:
                   error-rate:
                     kind: metrics
-                    endpoint: %s
+                    endpoint: METRICS_URL
                     errors: http_requests_errors_total
                     total: http_requests_total
                     max: 0.05
-                    minRequests: 10
+                    minRequests: 20
                     window: 1s
                     interval: 1s
                 actions:
                   deploy: {kind: command, command: ["./deploy.sh", "deploy"]}
                   revert: {kind: command, command: ["./deploy.sh", "revert"]}
-                """.formatted(metricsUrl));
+                """.replace("METRICS_URL", metricsUrl));
         Path deploy = repo.resolve("deploy.sh");
         // The deploy action: record what was asked, and switch the service to the version (the revert's
         // ROLLOUT_VERSION is the stable version).
