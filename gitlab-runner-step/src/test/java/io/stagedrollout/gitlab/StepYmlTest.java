@@ -65,4 +65,28 @@ class StepYmlTest {
             assertThat(Files.readString(tmp.resolve("gates.xml"))).contains("<failure type=\"FAIL\"");
         }
     }
+
+    @Test
+    void aStepOfAnotherPipelineLeavesTheCurrentRolloutAlone() throws Exception {
+        RolloutRepo repo = new RolloutRepo(tmp, RolloutRepo.rolloutJar());
+        Files.writeString(repo.deployedVersionFile(), "1.0.0");
+        try (CheckoutService service = new CheckoutService(repo.deployedVersionFile(), Map.of())) {
+            repo.writePlan(service.metricsUrl());
+            StepRunner step = new StepRunner(stepYml());
+            Map<String, String> job = Map.of("CI_PROJECT_DIR", repo.repo.toString(), "DEPLOY_DIR", repo.deployDir.toString());
+            step.run(Map.of("command", "start", "plan", "rollout.yaml", "version", "2.0.0", "stable_version", "1.0.0",
+                    "store", repo.store.toString(), "jar", repo.jar.toString()), job, repo.repo);
+
+            StepRunner.Result stale = step.run(Map.of("command", "advance", "rollout", RolloutRepo.KEY,
+                    "rollout_id", "r-from-an-older-pipeline", "store", repo.store.toString(),
+                    "jar", repo.jar.toString()), job, repo.repo);
+
+            assertThat(stale.exitCode()).as(stale.log()).isEqualTo(5);
+            assertThat(stale.outputs().get("result").asText()).isEqualTo("conflict");
+            assertThat(stale.outputs().get("message").asText()).contains("r-from-an-older-pipeline");
+            assertThat(repo.deployLog()).isEmpty();
+            assertThat(repo.rollout("status", "--rollout", RolloutRepo.KEY).at("/rollout/status").asText())
+                    .isEqualTo("PENDING");
+        }
+    }
 }
