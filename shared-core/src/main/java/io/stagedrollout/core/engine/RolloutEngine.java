@@ -148,7 +148,7 @@ public final class RolloutEngine implements AutoCloseable {
         Instant now = clock.instant();
         for (GateProgress p : s.gates()) {
             GateSpec spec = s.plan().gates().get(p.gate());
-            Instant due = BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), p.measurements());
+            Instant due = BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), p.measurements(), lastAt(p));
             if (due == null || due.isAfter(now)) continue;
             Measurement m = measure(s, spec, p);
             final int ring = s.ringIndex();
@@ -174,6 +174,10 @@ public final class RolloutEngine implements AutoCloseable {
         Instant wake = next == null || conclude.isBefore(next) ? conclude : next;
         if (wake.isBefore(now)) wake = now;
         return new Tick(new EngineResult(Kind.NOT_YET, s, "ring " + s.ringName() + " is baking"), wake);
+    }
+
+    private static Instant lastAt(GateProgress p) {
+        return p.last() == null ? null : p.last().at();
     }
 
     private static boolean countsDone(RolloutState s) {

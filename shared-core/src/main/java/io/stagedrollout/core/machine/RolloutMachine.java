@@ -164,7 +164,7 @@ public final class RolloutMachine {
         }
         GateSpec spec = s.plan().gates().get(m.gate());
         GateProgress before = s.gates().get(gi);
-        if (BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), before.measurements()) == null) {
+        if (BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), before.measurements(), lastAt(before)) == null) {
             return new AlreadyDone(s, m.gate() + " already has all its measurements");
         }
         List<GateProgress> gates = new ArrayList<>(s.gates());
@@ -368,7 +368,7 @@ public final class RolloutMachine {
         List<GateVerdict> out = new ArrayList<>();
         for (GateProgress p : s.gates()) {
             GateSpec spec = s.plan().gates().get(p.gate());
-            boolean done = finished || BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), p.measurements()) == null;
+            boolean done = finished || BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), p.measurements(), lastAt(p)) == null;
             out.add(GateRules.evaluate(spec, p, done));
         }
         return out;
@@ -384,10 +384,14 @@ public final class RolloutMachine {
     public static Instant nextMeasurementDue(RolloutState s) {
         Instant next = null;
         for (GateProgress p : s.gates()) {
-            Instant due = BakeSchedule.nextDue(s.plan().gates().get(p.gate()), s.bakeStartedAt(), s.ring().bake(), p.measurements());
+            Instant due = BakeSchedule.nextDue(s.plan().gates().get(p.gate()), s.bakeStartedAt(), s.ring().bake(), p.measurements(), lastAt(p));
             if (due != null && (next == null || due.isBefore(next))) next = due;
         }
         return next;
+    }
+
+    private static Instant lastAt(GateProgress p) {
+        return p.last() == null ? null : p.last().at();
     }
 
     private static boolean allDone(RolloutState s) {

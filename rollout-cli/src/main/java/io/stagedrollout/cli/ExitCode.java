@@ -1,0 +1,31 @@
+package io.stagedrollout.cli;
+
+import io.stagedrollout.core.machine.RolloutState;
+
+/** The CLI's exit codes. Stable: scripts and CI adapters depend on them (README "Exit codes"). */
+public final class ExitCode {
+    /** Done, or passed. */
+    public static final int OK = 0;
+    /** An unexpected error (a bug, the store unreachable). */
+    public static final int ERROR = 1;
+    /** Invalid input: a plan, a flag, a key. Nothing was changed. */
+    public static final int INVALID = 2;
+    /** A gate failed, or the rollout was rolled back. */
+    public static final int FAILED = 3;
+    /** Waiting: for approval, or for a window. */
+    public static final int WAITING = 4;
+    /** Conflict: another rollout is active, or the expected ring is not the current one. */
+    public static final int CONFLICT = 5;
+
+    private ExitCode() {}
+
+    /** The exit code that describes where a driven rollout came to rest. */
+    public static int of(RolloutState s) {
+        return switch (s.status()) {
+            case COMPLETED, PROMOTING, PENDING -> OK;
+            case AWAITING_APPROVAL -> WAITING;
+            case ROLLED_BACK, ROLLING_BACK, FAILED, ABORTED -> FAILED;
+            case DEPLOYING, BAKING -> WAITING;
+        };
+    }
+}

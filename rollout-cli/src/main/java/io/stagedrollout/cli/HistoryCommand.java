@@ -1,0 +1,35 @@
+package io.stagedrollout.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagedrollout.core.machine.RolloutEvent;
+import io.stagedrollout.core.report.StatusJson;
+import io.stagedrollout.core.store.RolloutStore;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "history", description = "Print the rollout key's journal: who did what, when, and why.")
+final class HistoryCommand extends Base {
+    @Option(names = "--rollout", required = true, paramLabel = "KEY", description = "service/environment")
+    String rollout;
+
+    @Override
+    int execute() throws Exception {
+        var key = key(rollout);
+        try (RolloutStore store = openStore()) {
+            List<RolloutEvent> events = store.history(key);
+            if (output().json()) {
+                ObjectNode extra = JsonNodeFactory.instance.objectNode();
+                extra.set("events", StatusJson.events(events));
+                return output().finish(name(), "applied", ExitCode.OK, events.size() + " events", store.read(key).orElse(null), extra);
+            }
+            for (RolloutEvent e : events) {
+                output().human().printf("%s  r%-4d %-10s %-18s %-22s %s%n", e.at(), e.revision(), e.rolloutId(), e.type(),
+                        e.actor() == null ? "" : e.actor().name() + "/" + e.actor().via(), e.reason());
+            }
+            if (events.isEmpty()) return output().finish(name(), "not-found", ExitCode.INVALID, "no history for " + key, null, null);
+            return ExitCode.OK;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.stagedrollout.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagedrollout.core.machine.RolloutState;
+import io.stagedrollout.core.plan.Problem;
+import io.stagedrollout.core.report.StatusJson;
+import io.stagedrollout.core.store.StateJson;
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * Writes a command's result: for people as text, or as the one JSON object of the machine contract
+ * ({@code --output json}: stdout holds exactly that object, human text goes to stderr).
+ */
+public final class Output {
+    private final boolean json;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public Output(boolean json, PrintStream out, PrintStream err) {
+        this.json = json;
+        this.out = out;
+        this.err = err;
+    }
+
+    public boolean json() {
+        return json;
+    }
+
+    /** Where human-readable text goes: stdout for text output, stderr when stdout carries JSON. */
+    public PrintStream human() {
+        return json ? err : out;
+    }
+
+    /** The result word for the JSON contract. */
+    public static String resultFor(int exitCode, String dflt) {
+        return switch (exitCode) {
+            case ExitCode.INVALID -> "invalid";
+            case ExitCode.CONFLICT -> "conflict";
+            case ExitCode.WAITING -> "waiting";
+            case ExitCode.ERROR -> "error";
+            default -> dflt;
+        };
+    }
+
+    /** Finishes a command: prints its message (and the rollout) and returns the exit code. */
+    public int finish(String command, String result, int exitCode, String message, RolloutState state, ObjectNode extra) {
+        if (json) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("command", command);
+            o.put("result", result);
+            o.put("exitCode", exitCode);
+            o.put("message", message);
+            if (state != null) o.set("rollout", StatusJson.rollout(state));
+            if (extra != null) o.setAll(extra);
+            out.println(StateJson.write(o));
+        } else if (message != null && !message.isEmpty()) {
+            (exitCode == ExitCode.OK ? out : err).println(message);
+        }
+        out.flush();
+        return exitCode;
+    }
+
+    public int invalid(String command, List<Problem> problems, String headline) {
+        if (json) {
+            ObjectNode extra = JsonNodeFactory.instance.objectNode();
+            ArrayNode a = extra.putArray("problems");
+            for (Problem p : problems) {
+                ObjectNode po = a.addObject();
+                po.put("path", p.path());
+                po.put("line", p.line());
+                po.put("message", p.message());
+            }
+            return finish(command, "invalid", ExitCode.INVALID, headline, null, extra);
+        }
+        err.println(headline);
+        for (Problem p : problems) err.println("  - " + p);
+        err.flush();
+        return ExitCode.INVALID;
+    }
+}

@@ -1,0 +1,131 @@
+package io.stagedrollout.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A small service for the demo, on 127.0.0.1: it serves requests from a stable and a canary version, splitting
+ * traffic by the canary's weight, and counts requests and errors per role on an OpenMetrics endpoint. A deploy
+ * webhook ({@code POST /admin/deploy}, the body the core's webhook action sends) moves the canary's weight; each
+ * version has its own error rate, so a bad version really fails more requests.
+ */
+public final class DemoService implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpServer server;
+    private final Map<String, Double> errorRates;
+    private final double defaultErrorRate;
+    private volatile String stableVersion;
+    private volatile String canaryVersion;
+    private volatile double canaryPercent;
+    private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+
+    public DemoService(int port, String stableVersion, Map<String, Double> errorRates, double defaultErrorRate) throws IOException {
+        this.stableVersion = stableVersion;
+        this.errorRates = Map.copyOf(errorRates);
+        this.defaultErrorRate = defaultErrorRate;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "demo-service");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/", this::serve);
+        server.createContext("/metrics", this::metrics);
+        server.createContext("/healthz", this::health);
+        server.createContext("/admin/deploy", this::deploy);
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public String stableVersion() {
+        return stableVersion;
+    }
+
+    private void serve(HttpExchange ex) throws IOException {
+        boolean canary = canaryVersion != null && ThreadLocalRandom.current().nextDouble() * 100 < canaryPercent;
+        String role = canary ? "canary" : "stable";
+        String version = canary ? canaryVersion : stableVersion;
+        boolean error = ThreadLocalRandom.current().nextDouble() < errorRates.getOrDefault(version, defaultErrorRate);
+        counters.computeIfAbsent("http_requests_total{version=\"" + role + "\"}", k -> new AtomicLong()).incrementAndGet();
+        if (error) counters.computeIfAbsent("http_requests_errors_total{version=\"" + role + "\"}", k -> new AtomicLong()).incrementAndGet();
+        reply(ex, error ? 500 : 200, "text/plain", (error ? "error from " : "hello from ") + version + "\n");
+    }
+
+    private void metrics(HttpExchange ex) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# TYPE http_requests counter\n# TYPE http_requests_errors counter\n");
+        counters.forEach((k, v) -> sb.append(k).append(' ').append(v.get()).append('\n'));
+        sb.append("# EOF\n");
+        reply(ex, 200, "application/openmetrics-text; version=1.0.0; charset=utf-8", sb.toString());
+    }
+
+    private void health(HttpExchange ex) throws IOException {
+        reply(ex, 200, "application/json", "{\"status\":\"UP\",\"stable\":\"" + stableVersion + "\"}");
+    }
+
+    private void deploy(HttpExchange ex) throws IOException {
+        if (!"POST".equals(ex.getRequestMethod())) {
+            reply(ex, 405, "text/plain", "POST only\n");
+            return;
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(ex.getRequestBody());
+        } catch (IOException e) {
+            reply(ex, 400, "text/plain", "not JSON\n");
+            return;
+        }
+        String op = body.path("operation").asText();
+        JsonNode r = body.path("rollout");
+        synchronized (this) {
+            if ("DEPLOY".equals(op)) {
+                canaryVersion = r.path("ROLLOUT_VERSION").asText();
+                canaryPercent = Double.parseDouble(r.path("ROLLOUT_PERCENT").asText("0"));
+            } else if ("REVERT".equals(op)) {
+                canaryPercent = 0;
+                canaryVersion = null;
+            } else {
+                reply(ex, 400, "text/plain", "unknown operation\n");
+                return;
+            }
+        }
+        reply(ex, 200, "application/json", "{\"canary\":\"" + canaryVersion + "\",\"percent\":" + canaryPercent + "}");
+    }
+
+    /** Once a rollout completes, the new version is the stable one and the canary role is empty. */
+    public synchronized void promoteCanaryToStable() {
+        if (canaryVersion != null) stableVersion = canaryVersion;
+        canaryVersion = null;
+        canaryPercent = 0;
+    }
+
+    private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}
