@@ -120,13 +120,12 @@ public final class CiCommand implements Callable<Integer> {
             err.println("rollout-ci: " + e.getMessage());
             return 2;
         }
-        String foreign = foreignRollout(launcher);
-        if (foreign != null) {
-            err.println("rollout-ci: " + foreign);
-            CliResult refused = new CliResult(command, "conflict", 5, foreign, null, List.of());
-            writeOutputs(refused, "");
-            out.print(Summary.render(refused));
-            return 5;
+        CliResult settled = preflight(launcher);
+        if (settled != null) {
+            if (settled.exitCode() != 0) err.println("rollout-ci: " + settled.message());
+            writeOutputs(settled, "");
+            out.print(Summary.render(settled));
+            return settled.exitCode();
         }
         List<String> commandLine = new ArrayList<>(launcher);
         commandLine.addAll(args);
@@ -154,28 +153,48 @@ public final class CiCommand implements Callable<Integer> {
     }
 
     /**
-     * With {@code --rollout-id}: why the key's current rollout is not the one this pipeline started (a retried job
-     * of an old pipeline must not promote or roll back a newer rollout), or null when it is, or cannot be told.
+     * Checks made before a command changes anything, from the rollout's current status: with {@code --rollout-id},
+     * that the key's rollout is still the one this pipeline started (a retried job of an old pipeline must not
+     * promote or roll back a newer rollout); for {@code advance --ring}, that the ring is the next one. Returns the
+     * answer when the command must not run (refused, or already done), or null to run it.
      */
-    private String foreignRollout(List<String> launcher) throws IOException, InterruptedException {
+    private CliResult preflight(List<String> launcher) throws IOException, InterruptedException {
         String c = command.trim().toLowerCase(Locale.ROOT);
-        if (rolloutId.isBlank() || c.equals("start") || c.equals("run") || rollout.isBlank()) return null;
+        boolean checkId = !rolloutId.isBlank() && !c.equals("start") && !c.equals("run");
+        boolean checkRing = c.equals("advance") && !ring.isBlank();
+        if ((!checkId && !checkRing) || rollout.isBlank()) return null;
         List<String> status = new ArrayList<>(launcher);
         status.addAll(List.of("status", "--rollout", rollout));
         optional(status, "--store", store);
         optional(status, "--state-dir", stateDir);
         status.addAll(List.of("--output", "json"));
-        Execution e = execute(status, ProcessBuilder.Redirect.DISCARD);
+        CliResult current;
         try {
-            CliResult current = CliResult.parse(e.stdout());
-            if (current.rollout() != null && current.rollout().id() != null
-                    && !current.rollout().id().equals(rolloutId.trim())) {
-                return "refusing to " + c + ": " + rollout + " is now rollout " + current.rollout().id()
-                        + " (version " + current.rollout().version() + "), not rollout " + rolloutId.trim()
-                        + " that this pipeline started";
-            }
+            current = CliResult.parse(execute(status, ProcessBuilder.Redirect.DISCARD).stdout());
         } catch (IllegalArgumentException unreadable) {
-            // the command itself will report what is wrong
+            return null; // the command itself will report what is wrong
+        }
+        CliResult.Rollout r = current.rollout();
+        if (r == null) return null;
+        if (checkId && r.id() != null && !r.id().equals(rolloutId.trim())) {
+            return new CliResult(c, "conflict", 5, "refusing to " + c + ": " + rollout + " is now rollout " + r.id()
+                    + " (version " + r.version() + "), not rollout " + rolloutId.trim()
+                    + " that this pipeline started", null, List.of());
+        }
+        if (checkRing) {
+            ExpectedRing.Check check = ExpectedRing.check(r, ring.trim());
+            switch (check.decision()) {
+                case ALREADY_DONE -> {
+                    return new CliResult(c, "already-done", 0, check.message(), r, List.of());
+                }
+                case OUT_OF_ORDER -> {
+                    return new CliResult(c, "conflict", 5, check.message(), r, List.of());
+                }
+                case UNKNOWN_RING -> {
+                    return new CliResult(c, "invalid", 2, check.message(), r, List.of());
+                }
+                default -> { }
+            }
         }
         return null;
     }
@@ -201,7 +220,8 @@ public final class CiCommand implements Callable<Integer> {
                 a.add(required("--rollout", rollout, c));
             }
         }
-        if (c.equals("promote") || c.equals("advance")) optional(a, "--ring", ring);
+        // advance takes no ring: the job's ring is checked against the rollout before (preflight)
+        if (c.equals("promote")) optional(a, "--ring", ring);
         String forced = force.trim().toLowerCase(Locale.ROOT);
         if (!forced.isEmpty() && !forced.equals("false")) {
             if (!forced.equals("true")) throw new IllegalArgumentException("--force '" + force + "' must be true or false");

@@ -21,9 +21,10 @@ public record CliResult(String command, String result, int exitCode, String mess
     public record Rollout(String key, String id, String service, String environment, String version,
                           String stableVersion, String lastGoodVersion, String status, String ring, Integer ringIndex,
                           Integer ringCount, Double exposurePercent, String hold, String reason, Verdict verdict,
-                          List<Gate> gates) {
+                          List<Gate> gates, List<String> ringNames) {
         public Rollout {
             gates = gates == null ? List.of() : List.copyOf(gates);
+            ringNames = ringNames == null ? List.of() : List.copyOf(ringNames);
         }
     }
 
@@ -83,7 +84,13 @@ public record CliResult(String command, String result, int exitCode, String mess
         return new Rollout(text(r, "key"), text(r, "id"), text(r, "service"), text(r, "environment"),
                 text(r, "version"), text(r, "stableVersion"), text(r, "lastGoodVersion"), text(r, "status"),
                 text(r, "ring"), integer(r, "ringIndex"), integer(r, "ringCount"), number(r, "exposurePercent"),
-                text(r, "hold"), text(r, "reason"), verdict, gates(r.path("gates")));
+                text(r, "hold"), text(r, "reason"), verdict, gates(r.path("gates")), ringNames(r.path("rings")));
+    }
+
+    private static List<String> ringNames(JsonNode rings) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode ring : rings) names.add(text(ring, "name"));
+        return names;
     }
 
     private static List<Gate> gates(JsonNode array) {

@@ -40,6 +40,14 @@ class CiCommandTest {
     }
 
     @Test
+    void advanceChecksItsRingBeforeAndPassesNoRingToTheCli() {
+        List<String> a = parsed("--command", "advance", "--rollout", "checkout/production", "--ring", "canary")
+                .arguments();
+
+        assertThat(a).containsExactly("advance", "--rollout", "checkout/production", "--output", "json");
+    }
+
+    @Test
     void promoteNamesTheRingItExpects() {
         List<String> a = parsed("--command", "promote", "--rollout", "checkout/production", "--ring", "canary")
                 .arguments();
