@@ -66,7 +66,7 @@ final class RolloutRepo {
                 rings:
                   - name: canary
                     exposure: 10%
-                    bake: 4s
+                    bake: 2s
                     gates: [error-rate]
                     approval: manual
                   - name: everyone
