@@ -67,8 +67,10 @@ class ComponentPipelineTest {
     }
 
     private GitLabCiLocal.Run pipeline(RolloutRepo repo, String version) throws Exception {
+        // gitlab-ci-local sets GITLAB_CI=false to mark local runs; GitLab sets true, which the JAR recognises.
         return gitlabCiLocal.run(repo.repo, List.of("--manual", "rollout:promote:canary",
-                "--variable", "APP_VERSION=" + version, "--variable", "DEPLOY_DIR=" + repo.deployDir));
+                "--variable", "APP_VERSION=" + version, "--variable", "DEPLOY_DIR=" + repo.deployDir,
+                "--variable", "GITLAB_CI=true"));
     }
 
     @Test
@@ -121,6 +123,24 @@ class ComponentPipelineTest {
                         .contains("failures=\"0\"").doesNotContain("<failure");
             }
         }
+    }
+
+    @Test
+    void everyTransitionIsJournaledWithTheGitLabJobThatMadeIt() throws Exception {
+        GitLabCiLocal.Run run = goodPipeline();
+        assertThat(run.exitCode()).as(run.output()).isZero();
+
+        JsonNode events = good.rollout("history", "--rollout", RolloutRepo.KEY).path("events");
+
+        assertThat(events.size()).isGreaterThan(3);
+        java.util.Set<String> jobUrls = new java.util.HashSet<>();
+        for (JsonNode e : events) {
+            assertThat(e.at("/actor/via").asText()).as(e.toString()).isEqualTo("gitlab");
+            assertThat(e.at("/actor/name").asText()).as(e.toString()).isNotBlank();
+            assertThat(e.at("/actor/url").asText()).as(e.toString()).matches("https://gitlab\\.com/acme/app/-/jobs/\\d+");
+            jobUrls.add(e.at("/actor/url").asText());
+        }
+        assertThat(jobUrls).as("start, canary, promote and everyone are different jobs").hasSizeGreaterThanOrEqualTo(4);
     }
 
     @Test
