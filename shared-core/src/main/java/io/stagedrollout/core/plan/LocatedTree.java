@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +33,8 @@ public final class LocatedTree {
             .maxNumberLength(40)
             .maxDocumentLength(MAX_BYTES)
             .build();
+    /** How many nodes a plan may have once YAML aliases are expanded: far above any real plan, far below a bomb. */
+    private static final int MAX_NODES = 100_000;
     private static final YAMLFactory YAML = yamlFactory();
     private static final JsonFactory JSON = JsonFactory.builder().streamReadConstraints(LIMITS).build();
 
@@ -84,7 +87,7 @@ public final class LocatedTree {
                 problems.add(new Problem("", 0, "the plan is empty"));
                 return null;
             }
-            JsonNode root = read(p, "", lines, dupes);
+            JsonNode root = new Reader(p, lines, dupes).read("");
             if (p.nextToken() != null) {
                 problems.add(new Problem("", line(p), "the plan holds more than one document"));
                 return null;
@@ -112,55 +115,96 @@ public final class LocatedTree {
         return p.currentTokenLocation() == null ? 0 : p.currentTokenLocation().getLineNr();
     }
 
-    private static JsonNode read(JsonParser p, String path, Map<String, Integer> lines, List<Problem> dupes)
-            throws IOException {
-        JsonNodeFactory nf = JsonNodeFactory.instance;
-        lines.putIfAbsent(path, line(p));
-        JsonToken t = p.currentToken();
-        switch (t) {
-            case START_OBJECT -> {
-                ObjectNode obj = nf.objectNode();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    int keyLine = line(p);
-                    String childPath = path.isEmpty() ? name : path + "." + name;
-                    p.nextToken();
-                    if (obj.has(name)) {
-                        dupes.add(new Problem(childPath, keyLine, "duplicate key '" + name + "'"));
+    /** Builds the tree from the token stream, expanding YAML aliases within a node budget. */
+    private static final class Reader {
+        private final JsonParser p;
+        private final Map<String, Integer> lines;
+        private final List<Problem> dupes;
+        private final Map<String, JsonNode> anchors = new HashMap<>();
+        private int nodes;
+
+        Reader(JsonParser p, Map<String, Integer> lines, List<Problem> dupes) {
+            this.p = p;
+            this.lines = lines;
+            this.dupes = dupes;
+        }
+
+        JsonNode read(String path) throws IOException {
+            String anchor = p instanceof YAMLParser y ? y.getObjectId() : null;
+            JsonNode node = readValue(path);
+            if (anchor != null) anchors.put(anchor, node);
+            return node;
+        }
+
+        private void count(int n) throws IOException {
+            nodes += n;
+            if (nodes > MAX_NODES) {
+                throw new IOException("the plan has more than " + MAX_NODES + " values once YAML aliases are expanded (an alias bomb?)");
+            }
+        }
+
+        private JsonNode readValue(String path) throws IOException {
+            JsonNodeFactory nf = JsonNodeFactory.instance;
+            lines.putIfAbsent(path, line(p));
+            count(1);
+            JsonToken t = p.currentToken();
+            if (t == JsonToken.VALUE_STRING && p instanceof YAMLParser y && y.isCurrentAlias()) {
+                JsonNode target = anchors.get(p.getText());
+                if (target == null) throw new IOException("the alias *" + p.getText() + " names no anchor defined before it");
+                count(size(target));
+                return target.deepCopy();
+            }
+            switch (t) {
+                case START_OBJECT -> {
+                    ObjectNode obj = nf.objectNode();
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = p.currentName();
+                        int keyLine = line(p);
+                        String childPath = path.isEmpty() ? name : path + "." + name;
+                        p.nextToken();
+                        if (obj.has(name)) {
+                            dupes.add(new Problem(childPath, keyLine, "duplicate key '" + name + "'"));
+                        }
+                        lines.put(childPath, keyLine);
+                        obj.set(name, read(childPath));
                     }
-                    lines.put(childPath, keyLine);
-                    obj.set(name, read(p, childPath, lines, dupes));
+                    return obj;
                 }
-                return obj;
-            }
-            case START_ARRAY -> {
-                ArrayNode arr = nf.arrayNode();
-                int i = 0;
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    arr.add(read(p, path + "[" + i++ + "]", lines, dupes));
+                case START_ARRAY -> {
+                    ArrayNode arr = nf.arrayNode();
+                    int i = 0;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        arr.add(read(path + "[" + i++ + "]"));
+                    }
+                    return arr;
                 }
-                return arr;
+                case VALUE_STRING -> {
+                    return nf.textNode(p.getText());
+                }
+                case VALUE_NUMBER_INT -> {
+                    return switch (p.getNumberType()) {
+                        case INT -> nf.numberNode(p.getIntValue());
+                        case LONG -> nf.numberNode(p.getLongValue());
+                        default -> nf.numberNode(p.getBigIntegerValue());
+                    };
+                }
+                case VALUE_NUMBER_FLOAT -> {
+                    return nf.numberNode(p.getDoubleValue());
+                }
+                case VALUE_TRUE, VALUE_FALSE -> {
+                    return nf.booleanNode(p.getBooleanValue());
+                }
+                case VALUE_NULL -> {
+                    return nf.nullNode();
+                }
+                default -> throw new IOException("unexpected token " + t);
             }
-            case VALUE_STRING -> {
-                return nf.textNode(p.getText());
-            }
-            case VALUE_NUMBER_INT -> {
-                return switch (p.getNumberType()) {
-                    case INT -> nf.numberNode(p.getIntValue());
-                    case LONG -> nf.numberNode(p.getLongValue());
-                    default -> nf.numberNode(p.getBigIntegerValue());
-                };
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                return nf.numberNode(p.getDoubleValue());
-            }
-            case VALUE_TRUE, VALUE_FALSE -> {
-                return nf.booleanNode(p.getBooleanValue());
-            }
-            case VALUE_NULL -> {
-                return nf.nullNode();
-            }
-            default -> throw new IOException("unexpected token " + t);
+        }
+
+        private static int size(JsonNode n) {
+            int s = 1;
+            for (JsonNode c : n) s += size(c);
+            return s;
         }
     }
 

@@ -1,0 +1,144 @@
+package io.stagedrollout.core.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stagedrollout.core.plan.GateSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GateRulesTest {
+    static final Instant T = Instant.parse("2026-11-26T10:00:00Z");
+
+    static GateSpec spec(int failureLimit, int inconclusiveLimit, int consecutiveErrorLimit) {
+        return new GateSpec("error-rate", "metrics", Duration.ofSeconds(30), null, Duration.ZERO, failureLimit,
+                inconclusiveLimit, consecutiveErrorLimit, false, Map.of());
+    }
+
+    static GateProgress tally(Outcome... outcomes) {
+        GateProgress p = GateProgress.start("error-rate");
+        for (Outcome o : outcomes) p = p.with(Measurement.of("error-rate", T, o, o == Outcome.ERROR ? null : 0.02, "ratio " + o));
+        return p;
+    }
+
+    @Test
+    void failedMeasurementsUpToTheFailureLimitAreTolerated() {
+        GateVerdict v = GateRules.evaluate(spec(1, 0, 4), tally(Outcome.PASS, Outcome.FAIL, Outcome.PASS), true);
+        assertThat(v.verdict()).isEqualTo(Verdict.PASS);
+        assertThat(v.reason()).contains("1 failed within failureLimit 1");
+    }
+
+    @Test
+    void failedMeasurementsBeyondTheFailureLimitFailTheGateAtOnce() {
+        GateVerdict v = GateRules.evaluate(spec(1, 0, 4), tally(Outcome.FAIL, Outcome.FAIL), false);
+        assertThat(v.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(v.reason()).isEqualTo("error-rate failed 2 of 2 measurements, failureLimit 1 (last: ratio FAIL)");
+    }
+
+    @Test
+    void theDefaultFailureLimitOfZeroFailsOnTheFirstFailedMeasurement() {
+        assertThat(GateRules.evaluate(spec(0, 0, 4), tally(Outcome.PASS, Outcome.FAIL), false).verdict()).isEqualTo(Verdict.FAIL);
+    }
+
+    @Test
+    void inconclusiveMeasurementsBeyondTheInconclusiveLimitMakeTheGateInconclusive() {
+        assertThat(GateRules.evaluate(spec(0, 1, 4), tally(Outcome.INCONCLUSIVE), false)).isNull();
+        GateVerdict v = GateRules.evaluate(spec(0, 1, 4), tally(Outcome.INCONCLUSIVE, Outcome.PASS, Outcome.INCONCLUSIVE), false);
+        assertThat(v.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(v.reason()).contains("inconclusiveLimit 1");
+    }
+
+    @Test
+    void consecutiveErrorsBeyondTheLimitMakeTheGateInconclusive() {
+        assertThat(GateRules.evaluate(spec(0, 0, 2), tally(Outcome.ERROR, Outcome.ERROR), false)).isNull();
+        GateVerdict v = GateRules.evaluate(spec(0, 0, 2), tally(Outcome.ERROR, Outcome.ERROR, Outcome.ERROR), false);
+        assertThat(v.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(v.reason()).contains("could not be measured 3 times in a row, consecutiveErrorLimit 2");
+    }
+
+    @Test
+    void errorsThatAreNotConsecutiveDoNotAddUp() {
+        GateProgress p = tally(Outcome.ERROR, Outcome.ERROR, Outcome.PASS, Outcome.ERROR, Outcome.ERROR);
+        assertThat(p.consecutiveErrors()).isEqualTo(2);
+        assertThat(GateRules.evaluate(spec(0, 0, 2), p, true).verdict()).isEqualTo(Verdict.PASS);
+    }
+
+    @Test
+    void aGateWithNoMeasurementIsNeverAPass() {
+        GateVerdict v = GateRules.evaluate(spec(0, 0, 4), tally(), true);
+        assertThat(v.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(v.reason()).contains("missing data never counts as a pass");
+    }
+
+    @Test
+    void aGateWithOnlyErrorsWithinTheLimitIsNeverAPass() {
+        assertThat(GateRules.evaluate(spec(0, 0, 4), tally(Outcome.ERROR, Outcome.ERROR), true).verdict())
+                .isEqualTo(Verdict.INCONCLUSIVE);
+    }
+
+    @Test
+    void aNaNValueIsAnErrorNotAComparison() {
+        Measurement m = Measurement.of("g", T, Outcome.PASS, Double.NaN, "ratio");
+        assertThat(m.outcome()).isEqualTo(Outcome.ERROR);
+        assertThat(m.summary()).contains("not a finite number");
+    }
+
+    @Test
+    void anUndecidedGateIsNullUntilFinished() {
+        assertThat(GateRules.evaluate(spec(0, 0, 4), tally(Outcome.PASS), false)).isNull();
+        assertThat(GateRules.evaluate(spec(0, 0, 4), tally(Outcome.PASS), true).verdict()).isEqualTo(Verdict.PASS);
+    }
+
+    @Test
+    void theRingVerdictIsTheWorstCountedGateAndIgnoresDryRunGates() {
+        GateVerdict pass = new GateVerdict("a", Verdict.PASS, false, "a passed", tally(Outcome.PASS));
+        GateVerdict inconclusive = new GateVerdict("b", Verdict.INCONCLUSIVE, false, "b inconclusive", tally());
+        GateVerdict dryFail = new GateVerdict("c", Verdict.FAIL, true, "c failed", tally(Outcome.FAIL));
+        RingVerdict v = RingVerdict.of("canary", List.of(pass, inconclusive, dryFail));
+        assertThat(v.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(v.reason()).isEqualTo("b inconclusive");
+        assertThat(RingVerdict.of("canary", List.of(pass, dryFail)).verdict()).isEqualTo(Verdict.PASS);
+    }
+
+    @Test
+    void aRingWithoutGatesPassesOnBakeTimeAndSaysSo() {
+        assertThat(RingVerdict.of("canary", List.of()).reason()).contains("no gates");
+    }
+
+    @Test
+    void thresholdsFailBeyondALimitAndAreInconclusiveInTheMarginalBand() {
+        Thresholds t = new Thresholds(null, 0.01, 0.002);
+        assertThat(t.judge(0.02)).isEqualTo(Outcome.FAIL);
+        assertThat(t.judge(0.009)).isEqualTo(Outcome.INCONCLUSIVE);
+        assertThat(t.judge(0.005)).isEqualTo(Outcome.PASS);
+        assertThat(t.judge(Double.NaN)).isEqualTo(Outcome.ERROR);
+        assertThat(t.explain(0.034)).isEqualTo("0.034 > max 0.01");
+        assertThat(new Thresholds(0.95, null, 0).judge(0.9)).isEqualTo(Outcome.FAIL);
+    }
+
+    @Test
+    void aGateIsMeasuredEveryIntervalWhileTheRingBakesAndAtLeastOnce() {
+        GateSpec s = spec(0, 0, 4);
+        assertThat(BakeSchedule.nextDue(s, T, Duration.ofMinutes(1), 0, null)).isEqualTo(T);
+        assertThat(BakeSchedule.nextDue(s, T, Duration.ofMinutes(1), 2, T.plusSeconds(30))).isEqualTo(T.plusSeconds(60));
+        assertThat(BakeSchedule.nextDue(s, T, Duration.ofMinutes(1), 3, T.plusSeconds(60))).isNull();
+        assertThat(BakeSchedule.nextDue(s, T, Duration.ZERO, 0, null)).isEqualTo(T);
+        assertThat(BakeSchedule.nextDue(s, T, Duration.ZERO, 1, T)).isNull();
+    }
+
+    @Test
+    void aSlowMeasurementPushesTheNextOneBackInsteadOfBunchingThem() {
+        GateSpec s = spec(0, 0, 4);
+        assertThat(BakeSchedule.nextDue(s, T, Duration.ofMinutes(5), 1, T.plusSeconds(45))).isEqualTo(T.plusSeconds(75));
+    }
+
+    @Test
+    void aCountedGateIsMeasuredExactlyCountTimesAndMayOutlastTheBake() {
+        GateSpec s = new GateSpec("g", "http", Duration.ofSeconds(30), 5, Duration.ofSeconds(10), 0, 0, 4, false, Map.of());
+        assertThat(BakeSchedule.nextDue(s, T, Duration.ZERO, 0, null)).isEqualTo(T.plusSeconds(10));
+        assertThat(BakeSchedule.nextDue(s, T, Duration.ZERO, 5, T.plusSeconds(130))).isNull();
+        assertThat(BakeSchedule.concludeAt(List.of(s), T, Duration.ofMinutes(1))).isEqualTo(T.plusSeconds(130));
+    }
+}
