@@ -75,7 +75,7 @@ abstract class Base implements Callable<Integer> {
             var provider = StoreProvider.find(location);
             if (provider.isPresent()) return provider.get().open(location, env);
             if (location.contains("://") || location.startsWith("jdbc:")) {
-                throw new Invalid("--store " + location.replaceAll("//[^@/]*@", "//***@")
+                throw new Invalid("--store " + redact(location)
                         + " is not supported by this build (supported: a directory, jdbc:postgresql://…)");
             }
             return new FileRolloutStore(Path.of(location.startsWith("file:") ? location.substring(5) : location));
@@ -83,6 +83,13 @@ abstract class Base implements Callable<Integer> {
         Path dir = root.stateDir != null ? root.stateDir
                 : Path.of(env.getOrDefault("ROLLOUT_STATE_DIR", ".rollout"));
         return new FileRolloutStore(dir);
+    }
+
+    /** A store location fit for messages: no user, password or query parameters (which may carry a password). */
+    static String redact(String location) {
+        String s = location.replaceAll("//[^@/?#]*@", "//");
+        int q = s.indexOf('?');
+        return (q < 0 ? s : s.substring(0, q) + "?…").replaceAll(";.*", ";…");
     }
 
     RolloutEngine engine(RolloutStore store) {

@@ -22,7 +22,7 @@ public final class GateKinds {
 
     private static Map<String, GateKind> load() {
         Map<String, GateKind> m = new LinkedHashMap<>();
-        for (GateKind k : new GateKind[] {new HttpGate(), new CommandGate(), new MetricsGate()}) {
+        for (GateKind k : new GateKind[] {new HttpGate(), new CommandGate(), new MetricsGate(), new io.stagedrollout.core.judge.JudgeGate()}) {
             m.put(k.kind(), k);
         }
         for (GateKind k : ServiceLoader.load(GateKind.class, GateKinds.class.getClassLoader())) {

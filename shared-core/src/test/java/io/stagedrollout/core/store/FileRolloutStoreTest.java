@@ -67,8 +67,12 @@ class FileRolloutStoreTest extends RolloutStoreContract {
         store.commit(KEY, 0, s, List.of(startEvent(s)));
         Random random = new Random(42);
         for (int run = 0; run < Integer.getInteger("crash.runs", 4); run++) {
+            long revision0 = store.read(KEY).orElseThrow().revision();
             Process p = StoreWriterMain.spawn(dir.toString(), 0);
-            Thread.sleep(300 + random.nextInt(700));
+            // kill it at a random moment once it is committing (JVM start-up is slow on a loaded machine)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (store.read(KEY).orElseThrow().revision() == revision0 && System.nanoTime() < deadline) Thread.sleep(10);
+            Thread.sleep(random.nextInt(200));
             p.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing
             assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
             long revision = store.read(KEY).orElseThrow().revision();

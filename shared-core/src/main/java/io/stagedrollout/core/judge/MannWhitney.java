@@ -1,0 +1,121 @@
+package io.stagedrollout.core.judge;
+
+import java.util.Arrays;
+
+/**
+ * The Mann-Whitney U test (Wilcoxon rank-sum test) of a canary sample against a baseline sample.
+ *
+ * <p>U counts the pairs (canary value, baseline value) in which the canary's value is larger, ties counting one
+ * half: U = R - n(n+1)/2 with R the canary's rank sum, mid-ranks for ties. Without ties and with both samples
+ * smaller than 50 values the p-value comes from the exact distribution ({@link ExactU}); otherwise from the normal
+ * approximation with mean nm/2, the tie-corrected variance
+ * nm/12 * ((N+1) - sum(t^3 - t) / (N(N-1))) (Lehmann, <i>Nonparametrics</i>, 1975, eq. 1.45) and, by default, a
+ * continuity correction of 1/2 towards the mean. These are the conventions of R's {@code wilcox.test}.
+ */
+public final class MannWhitney {
+    /** How the p-value is computed. */
+    public enum Method { EXACT, NORMAL }
+
+    /**
+     * @param continuityCorrection apply the 1/2 continuity correction in the normal approximation
+     * @param exactWhenPossible    use the exact distribution without ties and below 50 values per sample
+     */
+    public record Options(boolean continuityCorrection, boolean exactWhenPossible) {
+        public static final Options DEFAULT = new Options(true, true);
+        /** Plain normal approximation, no correction (Apache Commons Math 3's convention). */
+        public static final Options PLAIN_NORMAL = new Options(false, false);
+    }
+
+    /**
+     * @param u        the canary's U statistic (pairs where the canary's value is larger, ties one half)
+     * @param z        the standardised statistic of the normal approximation (NaN for the exact method)
+     * @param pValue   the p-value for the alternative asked
+     * @param ties     whether any values are tied
+     */
+    public record Result(int canarySize, int baselineSize, double u, double z, double pValue, Method method,
+            Alternative alternative, boolean ties) {
+        /** The larger of the two samples' U statistics. */
+        public double uMax() {
+            return Math.max(u, (double) canarySize * baselineSize - u);
+        }
+    }
+
+    private MannWhitney() {}
+
+    public static Result test(double[] canary, double[] baseline, Alternative alternative) {
+        return test(canary, baseline, alternative, Options.DEFAULT);
+    }
+
+    public static Result test(double[] canary, double[] baseline, Alternative alternative, Options options) {
+        int n = canary.length;
+        int m = baseline.length;
+        if (n == 0 || m == 0) throw new IllegalArgumentException("both samples need at least one value");
+        Ranks ranks = Ranks.of(canary, baseline);
+        double u = ranks.canaryRankSum() - n * (n + 1) / 2.0;
+        boolean ties = ranks.tieTerm() > 0;
+        if (options.exactWhenPossible() && !ties && n <= ExactU.MAX_SIZE && m <= ExactU.MAX_SIZE) {
+            ExactU dist = new ExactU(n, m);
+            double p = switch (alternative) {
+                case GREATER -> dist.upper(u);
+                case LESS -> dist.cdf(u);
+                case TWO_SIDED -> Math.min(1.0, 2 * (u > n * (double) m / 2 ? dist.upper(u) : dist.cdf(u)));
+            };
+            return new Result(n, m, u, Double.NaN, p, Method.EXACT, alternative, false);
+        }
+        double big = n + m;
+        double mean = n * (double) m / 2.0;
+        double variance = n * (double) m / 12.0 * ((big + 1) - ranks.tieTerm() / (big * (big - 1)));
+        if (variance <= 0) {
+            // every value is the same: no evidence of any shift
+            return new Result(n, m, u, 0, 1.0, Method.NORMAL, alternative, ties);
+        }
+        double diff = u - mean;
+        double correction = 0;
+        if (options.continuityCorrection()) {
+            correction = switch (alternative) {
+                case TWO_SIDED -> Math.signum(diff) * 0.5;
+                case GREATER -> 0.5;
+                case LESS -> -0.5;
+            };
+        }
+        double z = (diff - correction) / Math.sqrt(variance);
+        double p = switch (alternative) {
+            case GREATER -> Normal.upperTail(z);
+            case LESS -> Normal.cdf(z);
+            case TWO_SIDED -> Math.min(1.0, 2 * Math.min(Normal.cdf(z), Normal.upperTail(z)));
+        };
+        return new Result(n, m, u, z, p, Method.NORMAL, alternative, ties);
+    }
+
+    /** Mid-ranks of the pooled samples: the canary's rank sum and the tie term sum(t^3 - t). */
+    record Ranks(double canaryRankSum, double tieTerm) {
+        static Ranks of(double[] canary, double[] baseline) {
+            int n = canary.length;
+            int total = n + baseline.length;
+            double[] values = new double[total];
+            boolean[] isCanary = new boolean[total];
+            Integer[] order = new Integer[total];
+            for (int i = 0; i < total; i++) {
+                values[i] = i < n ? canary[i] : baseline[i - n];
+                isCanary[i] = i < n;
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
+            double rankSum = 0;
+            double tieTerm = 0;
+            int i = 0;
+            while (i < total) {
+                int j = i;
+                while (j + 1 < total && values[order[j + 1]] == values[order[i]]) j++;
+                double midRank = (i + j) / 2.0 + 1;
+                int t = j - i + 1;
+                if (t > 1) tieTerm += (double) t * t * t - t;
+                for (int k = i; k <= j; k++) {
+                    if (isCanary[order[k]]) rankSum += midRank;
+                }
+                i = j + 1;
+            }
+            return new Ranks(rankSum, tieTerm);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.stagedrollout.core.simulate;
+
+import io.stagedrollout.core.judge.sequential.IntervalCounts;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Seeded Monte Carlo: simulates many bakes of one scenario and feeds the very same traffic to every rule. The same
+ * seed gives the same traffic, hence the same figures, on every machine.
+ */
+public final class DetectionStudy {
+    private DetectionStudy() {}
+
+    public static List<RuleOutcome> run(Scenario scenario, List<? extends DetectionRule> rules, int runs, long seed) {
+        int k = rules.size();
+        int[][] stops = new int[k][runs];
+        long[][] exposed = new long[k][runs];
+        SplittableRandom root = new SplittableRandom(seed);
+        for (int r = 0; r < runs; r++) {
+            List<IntervalCounts> traffic = scenario.simulate(root.split());
+            for (int i = 0; i < k; i++) {
+                int stop = rules.get(i).rollbackAfter(traffic);
+                stops[i][r] = stop;
+                exposed[i][r] = canaryRequests(traffic, stop == 0 ? traffic.size() : stop);
+            }
+        }
+        List<RuleOutcome> out = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) out.add(summarize(rules.get(i).name(), scenario, stops[i], exposed[i]));
+        return out;
+    }
+
+    private static long canaryRequests(List<IntervalCounts> traffic, int upTo) {
+        long n = 0;
+        for (int s = 0; s < upTo; s++) n += traffic.get(s).canaryRequests();
+        return n;
+    }
+
+    private static RuleOutcome summarize(String name, Scenario sc, int[] stops, long[] exposed) {
+        int runs = stops.length;
+        double[] minutes = Arrays.stream(stops).filter(s -> s > 0).mapToDouble(s -> s * sc.stepSeconds() / 60.0).sorted().toArray();
+        double median = minutes.length == 0 ? Double.NaN
+                : minutes.length % 2 == 1 ? minutes[minutes.length / 2]
+                : (minutes[minutes.length / 2 - 1] + minutes[minutes.length / 2]) / 2;
+        double meanExposed = Arrays.stream(exposed).average().orElse(0);
+        return new RuleOutcome(name, runs, minutes.length, (double) minutes.length / runs, median, meanExposed);
+    }
+}

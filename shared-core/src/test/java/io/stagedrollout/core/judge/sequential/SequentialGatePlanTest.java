@@ -1,0 +1,118 @@
+package io.stagedrollout.core.judge.sequential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stagedrollout.core.engine.EngineListener;
+import io.stagedrollout.core.engine.EngineResult;
+import io.stagedrollout.core.engine.RolloutEngine;
+import io.stagedrollout.core.gate.Outcome;
+import io.stagedrollout.core.machine.Actor;
+import io.stagedrollout.core.machine.RolloutState;
+import io.stagedrollout.core.machine.Status;
+import io.stagedrollout.core.plan.PlanReader;
+import io.stagedrollout.core.plan.RolloutPlan;
+import io.stagedrollout.core.store.FileRolloutStore;
+import io.stagedrollout.core.store.RolloutKey;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A plan with a sequential gate, run end to end by the engine against a live local service's counters. */
+class SequentialGatePlanTest {
+    @TempDir
+    Path dir;
+    private CounterServer server;
+    private ScheduledExecutorService traffic;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new CounterServer();
+        traffic = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterEach
+    void stop() {
+        traffic.shutdownNow();
+        server.close();
+    }
+
+    /** 500 canary and 4500 baseline requests a second, erring at the given rates. */
+    private void serve(double canaryErrorRate, double baselineErrorRate) {
+        SplittableRandom random = new SplittableRandom(1);
+        traffic.scheduleAtFixedRate(() -> {
+            int ce = 0, be = 0;
+            for (int i = 0; i < 10; i++) if (random.nextDouble() < canaryErrorRate) ce++;
+            for (int i = 0; i < 90; i++) if (random.nextDouble() < baselineErrorRate) be++;
+            server.add(10, ce, 90, be);
+        }, 0, 20, TimeUnit.MILLISECONDS);
+    }
+
+    private RolloutPlan plan() throws Exception {
+        return PlanReader.parse("""
+                service: checkout
+                environment: test
+                rings:
+                  - name: canary
+                    exposure: 10%
+                    bake: 3s
+                    gates: [errors-vs-baseline]
+                  - name: everyone
+                    exposure: 100%
+                    bake: 0s
+                gates:
+                  errors-vs-baseline:
+                    kind: sequential
+                    alpha: 0.001
+                    minEffect: 1.5x
+                    direction: increase
+                    interval: 500ms
+                    window: 200ms
+                    endpoint: ENDPOINT
+                    canary:
+                      requests: 'http_requests_total{version="canary"}'
+                      errors: 'http_requests_total{version="canary",code=~"5.."}'
+                    baseline:
+                      requests: 'http_requests_total{version="stable"}'
+                      errors: 'http_requests_total{version="stable",code=~"5.."}'
+                actions:
+                  deploy: {kind: command, command: ["true"]}
+                  revert: {kind: command, command: ["true"]}
+                """.replace("ENDPOINT", server.url()));
+    }
+
+    private RolloutState run(String version) throws Exception {
+        Actor actor = Actor.system("test");
+        try (RolloutEngine engine = new RolloutEngine(new FileRolloutStore(dir.resolve("state")), RolloutEngine.Runtime.system(dir),
+                Clock.systemUTC(), EngineListener.NONE)) {
+            RolloutPlan plan = plan();
+            EngineResult started = engine.start(plan, version, "1.0", actor);
+            assertThat(started.kind()).isEqualTo(EngineResult.Kind.APPLIED);
+            return engine.run(new RolloutKey("checkout", "test"), true, actor).state();
+        }
+    }
+
+    @Test
+    void aGoodVersionBakesThroughAndCompletes() throws Exception {
+        serve(0.01, 0.01);
+        RolloutState s = run("2.0");
+        assertThat(s.status()).isEqualTo(Status.COMPLETED);
+    }
+
+    @Test
+    void aVersionThatErrsMoreIsRolledBackBeforeTheBakeEnds() throws Exception {
+        serve(0.08, 0.01);
+        long t0 = System.nanoTime();
+        RolloutState s = run("2.0");
+        assertThat(s.status()).isEqualTo(Status.ROLLED_BACK);
+        assertThat(s.verdict().reason()).contains("errors-vs-baseline failed").contains("always-valid p").contains("regression (increase)");
+        assertThat(s.verdict().gates().get(0).progress().last().outcome()).isEqualTo(Outcome.FAIL);
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(3.0);
+    }
+}
