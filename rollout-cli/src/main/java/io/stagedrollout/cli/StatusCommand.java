@@ -87,6 +87,8 @@ final class StatusCommand extends Base {
                     g.passed(), g.failed(), g.inconclusive(), g.errors(), g.last() == null ? "" : "; last: " + g.last().summary());
         }
         if (s.verdict() != null) out.println("  verdict " + s.verdict().verdict() + ": " + s.verdict().reason());
+        io.stagedrollout.core.machine.RolloutMachine.waitingFor(s, Instant.now(), hostFreezes()).ifPresent(c ->
+                out.println("  ring " + s.plan().ring(s.ringIndex() + 1).name() + " waits: " + c.describe()));
         if (s.status() == Status.BAKING || s.status() == Status.AWAITING_APPROVAL) out.println("  " + ConsoleProgress.describe(s, Instant.now()));
         if (s.reason() != null && s.status().isTerminal()) out.println("  reason: " + s.reason());
     }
