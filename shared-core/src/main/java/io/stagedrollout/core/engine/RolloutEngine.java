@@ -71,6 +71,8 @@ public final class RolloutEngine implements AutoCloseable {
     private static final int MAX_RETRIES = 100;
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
     private static final Duration POLL_EVERY = Duration.ofSeconds(1);
+    /** Waiting for a window can take days: look at the store (and draw progress) every few seconds, not every one. */
+    private static final Duration WINDOW_POLL_EVERY = Duration.ofSeconds(5);
     /** How long closing the engine waits for notifications still being delivered or retried. */
     private static final Duration NOTIFY_DRAIN = Duration.ofSeconds(30);
 
@@ -307,7 +309,7 @@ public final class RolloutEngine implements AutoCloseable {
             if (!now.isBefore(closed.opensAt())) return;
             listener.progress(waiting, now);
             Duration left = Duration.between(now, closed.opensAt());
-            sleeper.sleep(left.compareTo(POLL_EVERY) < 0 ? left : POLL_EVERY);
+            sleeper.sleep(left.compareTo(WINDOW_POLL_EVERY) < 0 ? left : WINDOW_POLL_EVERY);
             RolloutState current = store.read(key).orElse(waiting);
             if (current.revision() != waiting.revision()) return;
         }
