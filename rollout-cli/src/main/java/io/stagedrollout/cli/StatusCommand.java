@@ -87,6 +87,10 @@ final class StatusCommand extends Base {
                     g.passed(), g.failed(), g.inconclusive(), g.errors(), g.last() == null ? "" : "; last: " + g.last().summary());
         }
         if (s.verdict() != null) out.println("  verdict " + s.verdict().verdict() + ": " + s.verdict().reason());
+        if (s.verdict() != null) {
+            s.verdict().gates().stream().filter(io.stagedrollout.core.gate.GateVerdict::dryRun).forEach(g ->
+                    out.println("  dry run, not counted: " + g.gate() + " " + g.verdict() + ": " + g.reason()));
+        }
         io.stagedrollout.core.machine.RolloutMachine.waitingFor(s, Instant.now(), hostFreezes()).ifPresent(c ->
                 out.println("  ring " + s.plan().ring(s.ringIndex() + 1).name() + " waits: " + c.describe()));
         if (s.status() == Status.BAKING || s.status() == Status.AWAITING_APPROVAL) out.println("  " + ConsoleProgress.describe(s, Instant.now()));

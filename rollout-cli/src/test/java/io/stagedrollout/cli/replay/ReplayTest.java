@@ -71,8 +71,8 @@ class ReplayTest {
         assertThat(r.state().status()).isEqualTo(Status.ROLLED_BACK);
         assertThat(r.events()).noneMatch(e -> "everyone".equals(e.ring()));
         // the dry-run latency gate failed every time in the canary, and did not count
-        assertThat(r.events()).filteredOn(e -> e.type().equals(EventType.RING_PASSED)).singleElement()
-                .satisfies(e -> assertThat(e.reason()).contains("dry-run, not counted: FAIL latency"));
+        assertThat(r.events()).filteredOn(e -> e.type().equals(EventType.MEASURED) && "latency".equals(e.evidence().get("gate")))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.evidence()).containsEntry("outcome", "FAIL").containsEntry("dryRun", true));
     }
 
     @Test

@@ -25,9 +25,6 @@ public record RingVerdict(String ring, Verdict verdict, List<GateVerdict> gates,
             reason = gates.stream().filter(g -> !g.dryRun() && g.verdict() == v)
                     .map(GateVerdict::reason).collect(Collectors.joining("; "));
         }
-        String dry = gates.stream().filter(GateVerdict::dryRun)
-                .map(g -> g.verdict() + " " + g.reason()).collect(Collectors.joining("; "));
-        if (!dry.isEmpty()) reason += " [dry-run, not counted: " + dry + "]";
         return new RingVerdict(ring, v, gates, reason);
     }
 }

@@ -116,6 +116,7 @@ public final class StatusJson {
             go.put("verdict", g.verdict().name());
             go.put("dryRun", g.dryRun());
             go.put("reason", g.reason());
+            if (g.dryRun()) go.put("note", "dry run: measured and reported, not counted in the ring's verdict");
             gates.add(go);
         }
         return o;

@@ -122,7 +122,8 @@ class PolicyEngineTest {
             RolloutState s = canary.state();
             // not counted: the ring passed although the dry-run gate failed every measurement
             assertThat(s.status()).isEqualTo(Status.PROMOTING);
-            assertThat(s.verdict().reason()).contains("dry-run, not counted: FAIL new-latency failed 3 of 3");
+            assertThat(s.verdict().verdict()).isEqualTo(io.stagedrollout.core.gate.Verdict.PASS);
+            assertThat(s.verdict().reason()).contains("errors passed").doesNotContain("new-latency");
             // measured: every measurement is in the journal, marked dry-run
             assertThat(e.history(KEY)).filteredOn(ev -> ev.type().equals(EventType.MEASURED) && "new-latency".equals(ev.evidence().get("gate")))
                     .hasSize(3).allSatisfy(ev -> assertThat(ev.evidence()).containsEntry("dryRun", true).containsEntry("outcome", "FAIL"));
@@ -132,6 +133,9 @@ class PolicyEngineTest {
             assertThat(gate.get("gate").asText()).isEqualTo("new-latency");
             assertThat(gate.get("dryRun").asBoolean()).isTrue();
             assertThat(gate.get("verdict").asText()).isEqualTo("FAIL");
+            // explained: its own reason in numbers, and why it did not count
+            assertThat(gate.get("reason").asText()).contains("new-latency failed 3 of 3 measurements");
+            assertThat(gate.get("note").asText()).contains("not counted");
             assertThat(json.at("/verdict/verdict").asText()).isEqualTo("PASS");
             assertThat(json.at("/gates/1/dryRun").asBoolean()).isTrue();
             assertThat(MarkdownReport.render(s, e.history(KEY))).contains("new-latency").contains("dry run");
