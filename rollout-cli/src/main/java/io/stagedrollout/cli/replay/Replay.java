@@ -73,8 +73,9 @@ public final class Replay {
                         return new Result(journal, s, "held (" + s.hold() + "): a person would have to promote or roll back");
                     }
                     now = now.plus(approveAfter);
-                    s = apply(s, new Command.Promote(s.ringName(), false, "replay assumes approval after "
-                            + io.stagedrollout.core.plan.Durations.format(approveAfter), REPLAY), now, journal);
+                    Actor person = new Actor("a person (replay assumes approval after "
+                            + io.stagedrollout.core.plan.Durations.format(approveAfter) + ")", "replay", null);
+                    s = apply(s, new Command.Promote(s.ringName(), false, null, person), now, journal);
                 }
                 case ROLLING_BACK -> s = apply(s, new Command.RevertFinished(true, "replay: revert assumed done", REPLAY), now, journal);
                 default -> {

@@ -478,8 +478,8 @@ public final class RolloutEngine implements AutoCloseable {
                 RolloutState same = current.atRevision(current.revision() + 1);
                 RolloutEvent e = new RolloutEvent(same.revision(), same.id(), clock.instant(), EventType.NOTIFY_FAILED,
                         Actor.system("notify"), current.status(), current.status(), n.ring(), "could not notify "
-                        + target.name() + " (" + target.kind() + ") of " + n.event() + " after " + attempts + " attempt"
-                        + (attempts == 1 ? "" : "s") + ": " + detail + "; the rollout goes on", ev);
+                        + target.name() + " (" + target.kind() + ") of " + n.event() + (attempts == 0 ? "" : " after "
+                        + attempts + " attempt" + (attempts == 1 ? "" : "s")) + ": " + detail + "; the rollout goes on", ev);
                 try {
                     store.commit(key, current.revision(), same, List.of(e));
                 } catch (ConflictException c) {
