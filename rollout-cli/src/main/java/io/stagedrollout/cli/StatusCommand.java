@@ -56,6 +56,11 @@ final class StatusCommand extends Base {
                 st = store.read(key).orElse(st);
             }
             print(st);
+            var closed = io.stagedrollout.core.machine.RolloutMachine.waitingFor(st, Instant.now(), hostFreezes());
+            if (closed.isPresent()) {
+                return output().finish(name(), "waiting", ExitCode.WAITING, "ring " + st.plan().ring(st.ringIndex() + 1).name()
+                        + " waits: " + closed.get().describe(), st, null);
+            }
             if (succeedOnPause && st.status() == Status.AWAITING_APPROVAL) {
                 return output().finish(name(), "waiting", ExitCode.OK, "waiting for approval (--succeed-on-pause)", st, null);
             }

@@ -58,6 +58,9 @@ class PolicyCliTest {
         assertThat(j.at("/rollout/status").asText()).isEqualTo("PENDING");
         Cli.Result status = cli.run("status", "--rollout", "checkout/production", "--output", "json");
         assertThat(status.json().at("/rollout/waitingFor/window").asText()).contains("later");
+        Cli.Result waited = cli.run("status", "--rollout", "checkout/production", "--wait", "--output", "json");
+        assertThat(waited.exit()).as(waited.toString()).isEqualTo(4);
+        assertThat(waited.json().get("result").asText()).isEqualTo("waiting");
     }
 
     @Test
