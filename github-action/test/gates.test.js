@@ -110,7 +110,8 @@ describe('the action with the real rollout.jar: gates', { concurrency: 2 }, () =
     assert.ok(run.stdout.split('\n').includes('::add-mask::pw-user-77'));
     const printed = [...run.stdout.split('\n').filter(line => !line.startsWith('::add-mask::')), run.stderr, ...Object.values(run.files)].join('\n');
     assert.doesNotMatch(printed, /pw-query-88|pw-user-77/);
-    assert.match(workflowCommands(run.stdout, 'error').map(e => e.message).join('\n'), /\*\*\*/);
+    // the JAR itself no longer echoes credentials; the step still fails with an error annotation
+    assert.ok(workflowCommands(run.stdout, 'error').length > 0, run.stdout);
   });
 
   it('a secret reaches the gate but is never printed or stored', TIMEOUT, async () => {

@@ -204,6 +204,22 @@ class RolloutCliTest {
     }
 
     @Test
+    void reportsComeFromARealRolloutsJournal() throws Exception {
+        cli.file("rollout.yaml", plan("0s", "auto"));
+        health.set(503);
+        assertThat(cli.run("run", "rollout.yaml", "--version", "2.0.0", "--stable-version", "1.0.0").exit()).isEqualTo(3);
+        Cli.Result junit = cli.run("report", "--rollout", "checkout/production", "--format", "junit");
+        assertThat(junit.exit()).as(junit.toString()).isZero();
+        assertThat(junit.out()).contains("<testsuite").contains("name=\"smoke\"").contains("<failure");
+        Cli.Result md = cli.run("report", "--rollout", "checkout/production", "--format", "markdown");
+        assertThat(md.out()).contains("| canary").contains("ROLLED_BACK");
+        assertThat(cli.run("report", "--rollout", "checkout/production", "--format", "html", "--out", "r.html").exit()).isZero();
+        assertThat(Files.readString(dir.resolve("r.html"))).contains("<svg").contains("default-src 'none'")
+                .doesNotContain("src=\"http", "href=\"http", "<script");
+        assertThat(cli.run("report", "--rollout", "checkout/production", "--format", "pdf").exit()).isEqualTo(2);
+    }
+
+    @Test
     void versionsWithShellMetacharactersReachActionsOnlyAsData() throws Exception {
         cli.file("rollout.yaml", plan("0s", "auto"));
         String evil = "2.0;touch pwned;$(touch pwned2)";
