@@ -35,7 +35,7 @@ abstract class Base implements Callable<Integer> {
     Map<String, String> env = System.getenv();
 
     Output output() {
-        return new Output(root.json(), System.out, System.err);
+        return new Output(root.json(), System.out, System.err).withHostFreezes(hostFreezes());
     }
 
     String name() {
@@ -96,7 +96,13 @@ abstract class Base implements Callable<Integer> {
     }
 
     RolloutEngine engine(RolloutStore store) {
-        return new RolloutEngine(store, RolloutEngine.Runtime.system(Path.of("").toAbsolutePath()), Clock.systemUTC(), listener());
+        return new RolloutEngine(store, RolloutEngine.Runtime.system(Path.of("").toAbsolutePath()), Clock.systemUTC(), listener())
+                .withHostFreezes(hostFreezes());
+    }
+
+    /** Freezes announced by the CI host: GitLab sets CI_DEPLOY_FREEZE inside a project's deploy freeze period. */
+    List<io.stagedrollout.core.policy.Freeze> hostFreezes() {
+        return io.stagedrollout.core.policy.Freeze.fromGitLab(env).map(List::of).orElse(List.of());
     }
 
     EngineListener listener() {
@@ -153,6 +159,10 @@ abstract class Base implements Callable<Integer> {
             return output().finish(name(), "not-found", ExitCode.INVALID, r.message(), r.state(), null);
         }
         int code = ExitCode.of(r.state());
+        if (r.kind() == EngineResult.Kind.NOT_YET) {
+            // outside a deployment window or in a freeze: the next ring waits; a later job tries again
+            return output().finish(name(), "waiting", ExitCode.WAITING, r.message(), r.state(), null);
+        }
         String word = switch (r.state().status()) {
             case ROLLED_BACK, ROLLING_BACK -> "rolled-back";
             case FAILED, ABORTED -> "failed";
