@@ -117,6 +117,13 @@ public final class RolloutService {
                     || (version != null && !version.equals(state.version()));
             if (needsStart && !(state != null && state.status() == Status.COMPLETED && version != null
                     && version.equals(state.version()))) {
+                if (plan == null && state != null && state.status().isTerminal() && version != null
+                        && version.equals(state.version())) {
+                    // a stage that waited (for its window) while its rollout was rolled back or aborted
+                    throw new StageException(StageException.Reason.FINISHED, "rollout " + key + " of " + version + " is "
+                            + state.status() + (state.reason() == null ? "" : ": " + state.reason()) + "; ring " + ring
+                            + " cannot run");
+                }
                 if (plan == null || version == null) {
                     String have = state == null ? "there is no rollout " + key
                             : "rollout " + key + " is " + state.version() + " (" + state.status() + ")";

@@ -306,6 +306,23 @@ class CanaryStageStepTest {
     }
 
     @Test
+    void aRollbackWhileWaitingForTheWindowFailsTheStageAtOnce() throws Exception {
+        FakeStepContext ctx = new FakeStepContext(true);
+        CanaryStageStep.Execution e = (CanaryStageStep.Execution) windowedStep().start(ctx);
+        host.running.add(e);
+        e.start();
+
+        t.service.rollback(KEY, "release cancelled", TestRollouts.ALICE, true, io.stagedrollout.core.engine.EngineListener.NONE);
+        host.changed(KEY);
+        host.timer.runDue();
+
+        assertThat(ctx.record().failure).isInstanceOf(AbortException.class).hasMessageContaining("release cancelled")
+                .hasMessageContaining("ring canary cannot run");
+        assertThat(ctx.record().bodyContexts).isEmpty();
+        assertThat(host.timer.pending()).isEmpty();
+    }
+
+    @Test
     void anOverrideReasonDeploysAtOnceAndIsJournaled() throws Exception {
         CanaryStageStep s = windowedStep();
         s.setOverrideWindowReason("hotfix for INC-42");
