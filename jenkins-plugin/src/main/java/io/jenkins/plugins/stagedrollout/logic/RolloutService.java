@@ -5,10 +5,13 @@ import io.stagedrollout.core.engine.EngineResult;
 import io.stagedrollout.core.engine.RolloutEngine;
 import io.stagedrollout.core.machine.Actor;
 import io.stagedrollout.core.machine.RolloutEvent;
+import io.stagedrollout.core.machine.RolloutMachine;
 import io.stagedrollout.core.machine.RolloutState;
 import io.stagedrollout.core.machine.RolloutVariables;
 import io.stagedrollout.core.machine.Status;
 import io.stagedrollout.core.plan.Ring;
+import io.stagedrollout.core.policy.Closure;
+import io.stagedrollout.core.policy.Freeze;
 import io.stagedrollout.core.plan.RolloutPlan;
 import io.stagedrollout.core.store.RolloutKey;
 import io.stagedrollout.core.store.RolloutStore;
@@ -80,12 +83,28 @@ public final class RolloutService {
      */
     public StageStart enterStage(String rollout, String ring, String version, RolloutPlan plan, boolean hasBody,
             Actor actor, EngineListener listener) throws StageException, InterruptedException {
+        return enterStage(rollout, ring, version, plan, hasBody, null, List.of(), actor, listener);
+    }
+
+    /**
+     * As {@link #enterStage(String, String, String, RolloutPlan, boolean, Actor, EngineListener)}. Outside the ring's
+     * deployment window or in a freeze the answer is {@link StageStart.Next#WAIT_WINDOW} with the next opening, unless
+     * {@code overrideWindowReason} is given: then the ring deploys now and the override is journaled with the reason.
+     *
+     * @param hostFreezes freezes the build announces ({@code CI_DEPLOY_FREEZE}), honoured with the plan's own
+     * @throws StageException CONFLICT when the ring is closed and nobody knows until when (a freeze without an end)
+     */
+    public StageStart enterStage(String rollout, String ring, String version, RolloutPlan plan, boolean hasBody,
+            String overrideWindowReason, List<Freeze> hostFreezes, Actor actor, EngineListener listener)
+            throws StageException, InterruptedException {
         RolloutKey key = key(rollout);
         require("ring", ring);
         if (version != null && version.isBlank()) {
             throw new StageException(StageException.Reason.INVALID, "version: is empty; give the version to roll out");
         }
-        try (RolloutEngine engine = engine(listener)) {
+        if (overrideWindowReason != null && overrideWindowReason.isBlank()) overrideWindowReason = null;
+        if (hostFreezes == null) hostFreezes = List.of();
+        try (RolloutEngine engine = engine(listener).withHostFreezes(hostFreezes)) {
             RolloutState state = store.read(key).orElse(null);
             if (plan != null) {
                 if (!plan.key().equals(key.toString())) {
@@ -98,6 +117,13 @@ public final class RolloutService {
                     || (version != null && !version.equals(state.version()));
             if (needsStart && !(state != null && state.status() == Status.COMPLETED && version != null
                     && version.equals(state.version()))) {
+                if (plan == null && state != null && state.status().isTerminal() && version != null
+                        && version.equals(state.version())) {
+                    // a stage that waited (for its window) while its rollout was rolled back or aborted
+                    throw new StageException(StageException.Reason.FINISHED, "rollout " + key + " of " + version + " is "
+                            + state.status() + (state.reason() == null ? "" : ": " + state.reason()) + "; ring " + ring
+                            + " cannot run");
+                }
                 if (plan == null || version == null) {
                     String have = state == null ? "there is no rollout " + key
                             : "rollout " + key + " is " + state.version() + " (" + state.status() + ")";
@@ -116,11 +142,11 @@ public final class RolloutService {
             }
             switch (StageLogic.entry(state, index)) {
                 case PASSED -> {
-                    return new StageStart(StageStart.Next.PASSED, state, index, null, StageLogic.passedMessage(state, index));
+                    return new StageStart(StageStart.Next.PASSED, state, index, null, StageLogic.passedMessage(state, index), null);
                 }
                 case ATTACH -> {
                     return new StageStart(StageStart.Next.BAKE, state, index, null,
-                            "ring " + ring + " is already deployed (" + state.status() + "); attaching to its bake");
+                            "ring " + ring + " is already deployed (" + state.status() + "); attaching to its bake", null);
                 }
                 case REDEPLOY -> {
                     if (!hasBody) {
@@ -128,21 +154,37 @@ public final class RolloutService {
                                 + " was interrupted; run canaryStage with a body to deploy it again");
                     }
                     return new StageStart(StageStart.Next.RUN_BODY, state, index, RolloutVariables.forRing(state, index),
-                            "the deploy of ring " + ring + " was interrupted; deploying it again");
+                            "the deploy of ring " + ring + " was interrupted; deploying it again", null);
                 }
                 default -> {
-                    EngineResult begun = engine.beginRing(key, index, actor, !hasBody);
+                    EngineResult begun = engine.beginRing(key, index, actor, !hasBody, overrideWindowReason);
+                    if (begun.kind() == EngineResult.Kind.NOT_YET && begun.state() != null) {
+                        Optional<Closure> closed = RolloutMachine.waitingFor(begun.state(), clock.instant(), hostFreezes);
+                        if (closed.isPresent()) return windowClosed(begun.state(), index, closed.get());
+                    }
                     state = expect(begun, "deploy ring " + ring);
                     if (hasBody) {
                         return new StageStart(StageStart.Next.RUN_BODY, state, index, RolloutVariables.forRing(state, index),
-                                "deploying ring " + ring + " (" + state.ring().exposure().describe() + ") of " + state.version());
+                                "deploying ring " + ring + " (" + state.ring().exposure().describe() + ") of " + state.version(), null);
                     }
-                    return new StageStart(StageStart.Next.BAKE, state, index, null, begun.message());
+                    return new StageStart(StageStart.Next.BAKE, state, index, null, begun.message(), null);
                 }
             }
         } catch (StoreException e) {
             throw storeFailed(e);
         }
+    }
+
+    /** The ring may not be deployed now: wait for the opening, or fail when nobody knows when it comes. */
+    private static StageStart windowClosed(RolloutState s, int index, Closure closed) throws StageException {
+        String ring = s.plan().ring(index).name();
+        if (closed.opensAt() == null) {
+            throw new StageException(StageException.Reason.CONFLICT, "ring " + ring + " cannot be deployed now: "
+                    + closed.describe() + "; run the stage again when the freeze is over, or give overrideWindowReason:"
+                    + " to deploy anyway");
+        }
+        return new StageStart(StageStart.Next.WAIT_WINDOW, s, index, null, "ring " + ring + " waits: " + closed.describe()
+                + "; canaryStage deploys it then (overrideWindowReason: deploys now)", closed.opensAt());
     }
 
     /** The stage's body (the ring's deploy) finished; {@code detail} says how (never a secret). */

@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A rollout as the build page and the rollouts page show it: ring progress, gate tallies, the verdict. */
-public record RolloutView(RolloutState state, List<RingRow> rings, List<GateRow> gates, List<GateRow> verdictGates) {
+public record RolloutView(RolloutState state, List<RingRow> rings, List<GateRow> gates, List<GateRow> verdictGates,
+        String waitingFor) {
 
     /** One ring: {@code progress} is {@code done}, {@code current} or {@code pending}. Getters for Jelly. */
     public record RingRow(String name, String exposure, String bake, String approval, String gates, String progress) {
@@ -60,6 +61,11 @@ public record RolloutView(RolloutState state, List<RingRow> rings, List<GateRow>
     }
 
     public static RolloutView of(RolloutState s) {
+        return of(s, java.time.Instant.now());
+    }
+
+    /** The rollout as of {@code now} (whether the next ring waits for its deployment window). */
+    public static RolloutView of(RolloutState s, java.time.Instant now) {
         List<RingRow> rings = new ArrayList<>();
         List<Ring> plan = s.plan().rings();
         for (int i = 0; i < plan.size(); i++) {
@@ -77,7 +83,9 @@ public record RolloutView(RolloutState state, List<RingRow> rings, List<GateRow>
                 verdict.add(row(g.progress(), g.verdict().name() + (g.dryRun() ? " (dry run)" : ""), g.reason()));
             }
         }
-        return new RolloutView(s, rings, gates, verdict);
+        String waiting = io.stagedrollout.core.machine.RolloutMachine.waitingFor(s, now, List.of())
+                .map(c -> "ring " + s.plan().ring(s.ringIndex() + 1).name() + " waits: " + c.describe()).orElse(null);
+        return new RolloutView(s, rings, gates, verdict, waiting);
     }
 
     private static GateRow row(GateProgress p, String verdict, String summary) {
@@ -132,6 +140,11 @@ public record RolloutView(RolloutState state, List<RingRow> rings, List<GateRow>
 
     public String getVerdict() {
         return state.verdict() == null ? null : state.verdict().ring() + ": " + state.verdict().verdict() + " — " + state.verdict().reason();
+    }
+
+    /** Why the next ring is not deployed yet (its deployment window, a freeze) and when it may be; or null. */
+    public String getWaitingFor() {
+        return waitingFor;
     }
 
     public String getBakeEndsAt() {

@@ -3,6 +3,7 @@ package io.jenkins.plugins.stagedrollout.steps;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
+import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Run;
@@ -20,8 +21,10 @@ import io.jenkins.plugins.stagedrollout.web.RolloutRunAction;
 import io.stagedrollout.core.machine.Actor;
 import io.stagedrollout.core.plan.InvalidPlanException;
 import io.stagedrollout.core.plan.RolloutPlan;
+import io.stagedrollout.core.policy.Freeze;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +48,8 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code ROLLOUT_*} variables, then bakes: a durable timer, like {@code sleep}, wakes the step when the next gate
  * measurement or the end of the bake is due, so no executor and no CPS thread is held while the ring bakes. A ring
  * that needs a person waits, like {@code input}, for Promote or Rollback on the build page (or a {@code promote}
- * step elsewhere).
+ * step elsewhere). A ring outside its deployment window or in a freeze waits for the opening on the same durable
+ * timer, then deploys.
  */
 public final class CanaryStageStep extends Step {
     private final String rollout;
@@ -53,6 +57,7 @@ public final class CanaryStageStep extends Step {
     private String version;
     private String plan;
     private String planText;
+    private String overrideWindowReason;
 
     @DataBoundConstructor
     public CanaryStageStep(String rollout, String ring) {
@@ -96,6 +101,19 @@ public final class CanaryStageStep extends Step {
     @DataBoundSetter
     public void setPlanText(String planText) {
         this.planText = blankToNull(planText);
+    }
+
+    public String getOverrideWindowReason() {
+        return overrideWindowReason;
+    }
+
+    /**
+     * Deploys the ring even outside its deployment window or in a freeze; the reason is journaled with the override.
+     * Without it the stage waits for the opening.
+     */
+    @DataBoundSetter
+    public void setOverrideWindowReason(String overrideWindowReason) {
+        this.overrideWindowReason = blankToNull(overrideWindowReason);
     }
 
     @Override
@@ -142,6 +160,8 @@ public final class CanaryStageStep extends Step {
         enum Phase {
             STARTING,
             DEPLOYING,
+            /** The ring is outside its deployment window or in a freeze: enter the stage again at the opening. */
+            WINDOW,
             BAKING,
             WAITING,
             DONE
@@ -152,6 +172,9 @@ public final class CanaryStageStep extends Step {
         private final transient CanaryStageStep step;
         private final String rollout;
         private final String ring;
+        /** Kept for entering the stage again when the ring's window opens (the step itself is not serialized). */
+        private final String version;
+        private final String overrideWindowReason;
         private int ringIndex = -1;
         private volatile Phase phase = Phase.STARTING;
         /** When the timer fires next, as wall-clock millis, so a restart re-arms it for the same moment. */
@@ -167,6 +190,8 @@ public final class CanaryStageStep extends Step {
             this.step = step;
             this.rollout = step.rollout;
             this.ring = step.ring;
+            this.version = step.version;
+            this.overrideWindowReason = step.overrideWindowReason;
         }
 
         @Override
@@ -176,18 +201,24 @@ public final class CanaryStageStep extends Step {
             try {
                 RolloutService service = Rollouts.host().service();
                 RolloutPlan plan = step.readPlan(step.plan == null ? null : context.get(FilePath.class), service);
-                s = service.enterStage(rollout, ring, step.version, plan, context.hasBody(),
-                        actor(), log());
+                s = service.enterStage(rollout, ring, version, plan, context.hasBody(), overrideWindowReason,
+                        hostFreezes(), actor(), log());
             } catch (StageException e) {
                 throw new AbortException("canaryStage: " + e.getMessage());
             }
             ringIndex = s.ringIndex();
             RolloutRunAction.record(run, rollout);
+            return begin(s);
+        }
+
+        /** Carries out how the stage begins; true when it is already done. */
+        private boolean begin(StageStart s) throws IOException, InterruptedException {
             log().line(s.message());
             switch (s.next()) {
                 case PASSED -> {
                     phase = Phase.DONE;
-                    context.onSuccess(StatusMap.of(s.state()));
+                    cancelTimer();
+                    context.onSuccess(StatusMap.of(s.state(), Rollouts.host().now()));
                     return true;
                 }
                 case RUN_BODY -> {
@@ -196,6 +227,13 @@ public final class CanaryStageStep extends Step {
                             .withContext(new RolloutEnvironment(context.get(EnvironmentExpander.class), s.variables()))
                             .withCallback(new DeployCallback(this))
                             .start();
+                    context.saveState();
+                    return false;
+                }
+                case WAIT_WINDOW -> {
+                    phase = Phase.WINDOW;
+                    armTimer(Math.max(MIN_TICK_GAP_MILLIS, s.opensAt().toEpochMilli() - Rollouts.host().now().toEpochMilli()));
+                    context.saveState(); // persists wakeAtMillis: a restart re-arms the timer for the opening
                     return false;
                 }
                 default -> {
@@ -203,6 +241,48 @@ public final class CanaryStageStep extends Step {
                     armTimer(0);
                     return false;
                 }
+            }
+        }
+
+        /** The ring's deployment window opened (or its freeze ended): enter the stage again, without the plan. */
+        private void enterAgain() {
+            try {
+                StageStart s = Rollouts.host().service().enterStage(rollout, ring, version, null, context.hasBody(),
+                        overrideWindowReason, hostFreezes(), actor(), log());
+                synchronized (this) {
+                    if (phase == Phase.DONE) return; // stopped meanwhile
+                }
+                begin(s);
+            } catch (StageException e) {
+                if (e.reason() == StageException.Reason.STORE) {
+                    LOGGER.log(Level.WARNING, "rollout " + rollout + ": " + e.getMessage(), e);
+                    log().line(e.getMessage() + "; trying again in " + StageLogic.WAIT_POLL.toSeconds() + "s");
+                    phase = Phase.WINDOW;
+                    armTimer(StageLogic.WAIT_POLL.toMillis());
+                } else {
+                    finish(null, new AbortException("canaryStage: " + e.getMessage()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                phase = Phase.WINDOW;
+                armTimer(StageLogic.WAIT_POLL.toMillis());
+            } catch (IOException | RuntimeException e) {
+                finish(null, e);
+            }
+        }
+
+        /**
+         * Freezes the build announces: {@code CI_DEPLOY_FREEZE} set (not "false" or "0") in its environment, e.g. by
+         * a global property an administrator sets for a freeze period. Its end is not known, so such a stage fails.
+         */
+        private List<Freeze> hostFreezes() {
+            try {
+                EnvVars env = context.get(EnvVars.class);
+                if (env == null) return List.of();
+                return Freeze.fromGitLab(env).map(f -> List.of(new Freeze(null, null, "deploy freeze ("
+                        + Freeze.GITLAB_VARIABLE + " is set in the build's environment)"))).orElse(List.of());
+            } catch (IOException | InterruptedException e) {
+                return List.of();
             }
         }
 
@@ -236,6 +316,14 @@ public final class CanaryStageStep extends Step {
             synchronized (this) {
                 p = phase;
             }
+            if (p == Phase.WINDOW) {
+                synchronized (this) {
+                    if (phase != Phase.WINDOW) return; // another wake-up got here first: deploy once
+                    phase = Phase.STARTING;
+                }
+                enterAgain();
+                return;
+            }
             if (p != Phase.BAKING && p != Phase.WAITING) return;
             try {
                 StageView v = p == Phase.WAITING
@@ -263,7 +351,7 @@ public final class CanaryStageStep extends Step {
         public void rolloutChanged(String key) {
             if (!rollout.equals(key)) return;
             synchronized (this) {
-                if (phase != Phase.WAITING && phase != Phase.BAKING) return;
+                if (phase != Phase.WAITING && phase != Phase.BAKING && phase != Phase.WINDOW) return;
             }
             cancelTimer();
             Rollouts.host().timer().execute(this::wake);
@@ -280,7 +368,7 @@ public final class CanaryStageStep extends Step {
                 switch (v.kind()) {
                     case PASSED -> {
                         log().line(v.message());
-                        finish(StatusMap.of(v.state()), null);
+                        finish(StatusMap.of(v.state(), Rollouts.host().now()), null);
                         return;
                     }
                     case FAILED -> {
@@ -329,7 +417,7 @@ public final class CanaryStageStep extends Step {
         @Override
         public void onResume() {
             // like SleepStep: the bake's next moment was persisted as wall-clock time; a body resumes by itself
-            if (phase == Phase.BAKING || phase == Phase.WAITING) {
+            if (phase == Phase.BAKING || phase == Phase.WAITING || phase == Phase.WINDOW) {
                 log().line("resuming ring " + ring + " of " + rollout + " after a restart");
                 armTimer(Math.max(0, wakeAtMillis - Rollouts.host().now().toEpochMilli()));
             }
@@ -354,6 +442,8 @@ public final class CanaryStageStep extends Step {
                 case DEPLOYING -> "deploying ring " + ring + " of " + rollout;
                 case BAKING -> "baking ring " + ring + " of " + rollout + "; next look at " + Instant.ofEpochMilli(wakeAtMillis);
                 case WAITING -> "ring " + ring + " of " + rollout + " waits for Promote or Rollback";
+                case WINDOW -> "ring " + ring + " of " + rollout + " waits for its deployment window; deploying at "
+                        + Instant.ofEpochMilli(wakeAtMillis);
                 default -> phase.name().toLowerCase() + " ring " + ring + " of " + rollout;
             };
         }

@@ -52,7 +52,7 @@ public final class RolloutStatusStep extends Step {
         @Override
         protected Map<String, Object> run() throws Exception {
             try {
-                return Rollouts.host().service().read(rollout).map(StatusMap::of).orElseGet(() -> StatusMap.none(rollout));
+                return Rollouts.host().service().read(rollout).map(s -> StatusMap.of(s, Rollouts.host().now())).orElseGet(() -> StatusMap.none(rollout));
             } catch (StageException e) {
                 throw new AbortException("rolloutStatus: " + e.getMessage());
             }

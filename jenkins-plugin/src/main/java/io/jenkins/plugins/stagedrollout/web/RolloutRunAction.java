@@ -87,7 +87,7 @@ public final class RolloutRunAction implements RunAction2 {
         List<RolloutView> views = new ArrayList<>();
         for (String key : rollouts) {
             try {
-                Rollouts.host().service().read(key).map(RolloutView::of).ifPresent(views::add);
+                Rollouts.host().service().read(key).map(s -> RolloutView.of(s, Rollouts.host().now())).ifPresent(views::add);
             } catch (StageException e) {
                 LOGGER.log(Level.WARNING, "reading rollout " + key, e);
             }

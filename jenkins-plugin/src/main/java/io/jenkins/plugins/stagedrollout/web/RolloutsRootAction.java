@@ -54,7 +54,7 @@ public final class RolloutsRootAction implements RootAction {
         try {
             return Rollouts.host().service().list().stream()
                     .filter(s -> s.status().isActive() == active)
-                    .map(RolloutView::of)
+                    .map(s -> RolloutView.of(s, Rollouts.host().now()))
                     .toList();
         } catch (StageException e) {
             LOGGER.log(Level.WARNING, "listing rollouts", e);

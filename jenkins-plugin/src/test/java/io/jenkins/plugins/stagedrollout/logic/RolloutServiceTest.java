@@ -258,4 +258,58 @@ class RolloutServiceTest {
         StageStart next = service.enterStage(KEY, "canary", "v3", plan, true, ALICE, EngineListener.NONE);
         assertThat(next.state().stableVersion()).isEqualTo("v2");
     }
+
+    @Test
+    void aRingOutsideItsWindowWaitsForTheOpeningWithoutDeploying() throws Exception {
+        RolloutPlan windowed = Plans.parse(Plans.threeRingsInOfficeHours(t.health.url()));
+
+        StageStart s = service.enterStage(KEY, "canary", "v2", windowed, true, ALICE, EngineListener.NONE);
+
+        assertThat(s.next()).isEqualTo(StageStart.Next.WAIT_WINDOW);
+        assertThat(s.opensAt()).isEqualTo(Plans.WINDOW_OPENS);
+        assertThat(s.message()).contains("ring canary waits: outside the deployment window office-hours")
+                .contains("2026-11-26T12:00:00Z");
+        assertThat(service.read(KEY).orElseThrow().status()).isEqualTo(Status.PENDING);
+        assertThat(StatusMap.of(s.state(), t.clock.instant()).get("waitingFor")).asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("kind", "window").containsEntry("ring", "canary").containsEntry("opensAt", "2026-11-26T12:00:00Z");
+        assertThat(RolloutView.of(s.state(), t.clock.instant()).getWaitingFor()).contains("office-hours");
+    }
+
+    @Test
+    void atTheOpeningTheSameStageDeploys() throws Exception {
+        RolloutPlan windowed = Plans.parse(Plans.threeRingsInOfficeHours(t.health.url()));
+        service.enterStage(KEY, "canary", "v2", windowed, true, ALICE, EngineListener.NONE);
+        t.clock.set(Plans.WINDOW_OPENS);
+
+        StageStart s = service.enterStage(KEY, "canary", "v2", null, true, ALICE, EngineListener.NONE);
+
+        assertThat(s.next()).isEqualTo(StageStart.Next.RUN_BODY);
+        assertThat(StatusMap.of(s.state(), t.clock.instant()).get("waitingFor")).isNull();
+    }
+
+    @Test
+    void anOverrideDeploysNowAndIsJournaledWithItsReason() throws Exception {
+        RolloutPlan windowed = Plans.parse(Plans.threeRingsInOfficeHours(t.health.url()));
+
+        StageStart s = service.enterStage(KEY, "canary", "v2", windowed, true, "hotfix for INC-42",
+                java.util.List.of(), ALICE, EngineListener.NONE);
+
+        assertThat(s.next()).isEqualTo(StageStart.Next.RUN_BODY);
+        assertThat(service.history(KEY)).filteredOn(e -> e.type().equals("WINDOW_OVERRIDDEN")).singleElement()
+                .satisfies(e -> assertThat(e.evidence()).containsEntry("overrideReason", "hotfix for INC-42")
+                        .containsEntry("overrode", "window"));
+    }
+
+    @Test
+    void aFreezeWithoutAKnownEndFailsNamingIt() throws Exception {
+        var freeze = new io.stagedrollout.core.policy.Freeze(null, null, "deploy freeze (CI_DEPLOY_FREEZE)");
+
+        assertThatThrownBy(() -> service.enterStage(KEY, "canary", "v2", plan, true, null, java.util.List.of(freeze),
+                ALICE, EngineListener.NONE))
+                .isInstanceOf(StageException.class)
+                .hasMessageContaining("ring canary cannot be deployed now: in a deploy freeze: deploy freeze (CI_DEPLOY_FREEZE)")
+                .hasMessageContaining("the next opening is not known");
+        assertThat(service.read(KEY).orElseThrow().status()).isEqualTo(Status.PENDING);
+    }
 }

@@ -273,6 +273,103 @@ class CanaryStageStepTest {
         assertThat(t.service.read(KEY)).isEmpty();
     }
 
+    CanaryStageStep windowedStep() {
+        CanaryStageStep s = new CanaryStageStep(KEY, "canary");
+        s.setVersion("v2");
+        s.setPlanText(io.jenkins.plugins.stagedrollout.fixtures.Plans.threeRingsInOfficeHours(t.health.url()));
+        return s;
+    }
+
+    @Test
+    void outsideItsWindowTheStageWaitsOnTheTimerAndDeploysAtTheOpening() throws Exception {
+        FakeStepContext ctx = new FakeStepContext(true);
+        CanaryStageStep.Execution e = (CanaryStageStep.Execution) windowedStep().start(ctx);
+
+        assertThat(e.start()).isFalse();
+
+        assertThat(ctx.record().bodyContexts).isEmpty();
+        assertThat(ctx.record().log().lines().filter(l -> l.contains("waits:")))
+                .singleElement().asString().contains("outside the deployment window office-hours").contains("2026-11-26T12:00:00Z");
+        assertThat(e.phase()).isEqualTo(CanaryStageStep.Execution.Phase.WINDOW);
+        assertThat(host.timer.pending()).singleElement()
+                .satisfies(task -> assertThat(task.at()).isEqualTo(io.jenkins.plugins.stagedrollout.fixtures.Plans.WINDOW_OPENS));
+        assertThat(e.getStatus()).contains("waits for its deployment window");
+        assertThat(ctx.record().saves).isPositive();
+
+        host.timer.runUntilIdle(io.jenkins.plugins.stagedrollout.fixtures.Plans.WINDOW_OPENS);
+
+        assertThat(ctx.record().bodyContexts).hasSize(1);
+        assertThat(t.service.read(KEY).orElseThrow().status()).isEqualTo(Status.DEPLOYING);
+        ctx.bodySucceeds();
+        bakeAll();
+        assertThat(ctx.record().succeeded).isTrue();
+    }
+
+    @Test
+    void aRollbackWhileWaitingForTheWindowFailsTheStageAtOnce() throws Exception {
+        FakeStepContext ctx = new FakeStepContext(true);
+        CanaryStageStep.Execution e = (CanaryStageStep.Execution) windowedStep().start(ctx);
+        host.running.add(e);
+        e.start();
+
+        t.service.rollback(KEY, "release cancelled", TestRollouts.ALICE, true, io.stagedrollout.core.engine.EngineListener.NONE);
+        host.changed(KEY);
+        host.timer.runDue();
+
+        assertThat(ctx.record().failure).isInstanceOf(AbortException.class).hasMessageContaining("release cancelled")
+                .hasMessageContaining("ring canary cannot run");
+        assertThat(ctx.record().bodyContexts).isEmpty();
+        assertThat(host.timer.pending()).isEmpty();
+    }
+
+    @Test
+    void anOverrideReasonDeploysAtOnceAndIsJournaled() throws Exception {
+        CanaryStageStep s = windowedStep();
+        s.setOverrideWindowReason("hotfix for INC-42");
+        FakeStepContext ctx = new FakeStepContext(true);
+
+        ((CanaryStageStep.Execution) s.start(ctx)).start();
+
+        assertThat(ctx.record().bodyContexts).hasSize(1);
+        assertThat(t.service.history(KEY)).filteredOn(ev -> ev.type().equals("WINDOW_OVERRIDDEN")).singleElement()
+                .satisfies(ev -> {
+                    assertThat(ev.evidence()).containsEntry("overrideReason", "hotfix for INC-42");
+                    assertThat(ev.actor().via()).isEqualTo("jenkins");
+                });
+    }
+
+    @Test
+    void aFreezeWithoutAKnownEndFailsTheStageClearly() throws Exception {
+        FakeStepContext ctx = new FakeStepContext(true);
+        ctx.record().env = new EnvVars();
+        ctx.record().env.put("CI_DEPLOY_FREEZE", "true");
+        CanaryStageStep.Execution e = (CanaryStageStep.Execution) step("canary", true).start(ctx);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(e::start).isInstanceOf(AbortException.class)
+                .hasMessageContaining("ring canary cannot be deployed now: in a deploy freeze")
+                .hasMessageContaining("CI_DEPLOY_FREEZE")
+                .hasMessageContaining("the next opening is not known");
+        assertThat(ctx.record().bodyContexts).isEmpty();
+        assertThat(host.timer.pending()).isEmpty();
+    }
+
+    @Test
+    void afterARestartTheWindowTimerIsReArmedForTheOpening() throws Exception {
+        FakeStepContext ctx = new FakeStepContext(true);
+        CanaryStageStep.Execution e = (CanaryStageStep.Execution) windowedStep().start(ctx);
+        e.start();
+
+        CanaryStageStep.Execution resumed = roundTrip(e);
+        host.timer = new io.jenkins.plugins.stagedrollout.fixtures.ManualScheduler(t.clock); // the old timer died
+        t.clock.set(Instant.parse("2026-11-26T11:00:00Z"));
+        resumed.onResume();
+
+        assertThat(host.timer.pending()).singleElement()
+                .satisfies(task -> assertThat(task.at()).isEqualTo(io.jenkins.plugins.stagedrollout.fixtures.Plans.WINDOW_OPENS));
+        host.timer.runUntilIdle(io.jenkins.plugins.stagedrollout.fixtures.Plans.WINDOW_OPENS);
+        assertThat(ctx.record().bodyContexts).hasSize(1);
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> asMap(Object result) {
         return (Map<String, Object>) result;
