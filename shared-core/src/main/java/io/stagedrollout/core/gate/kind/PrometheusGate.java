@@ -187,17 +187,7 @@ public final class PrometheusGate implements GateKind {
         return new Probe(spec.name(), c, env);
     }
 
-    private static final class Probe implements GateProbe {
-        private final String gate;
-        private final Config c;
-        private final GateEnvironment env;
-
-        Probe(String gate, Config c, GateEnvironment env) {
-            this.gate = gate;
-            this.c = c;
-            this.env = env;
-        }
-
+    private record Probe(String gate, Config c, GateEnvironment env) implements GateProbe {
         @Override
         public Measurement measure(MeasureContext ctx) throws InterruptedException {
             String query = c.template().render(ctx.variables());
