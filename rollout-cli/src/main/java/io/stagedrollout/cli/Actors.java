@@ -12,8 +12,10 @@ final class Actors {
 
     static Actor fromEnvironment(Map<String, String> env) {
         String override = env.get("ROLLOUT_ACTOR");
-        if ("true".equals(env.get("GITLAB_CI"))) {
-            return new Actor(first(override, env.get("GITLAB_USER_LOGIN"), "gitlab"), "gitlab", env.get("CI_JOB_URL"));
+        var host = io.stagedrollout.cli.ci.CiHosts.detect(env);
+        if (host.isPresent()) {
+            Actor a = host.get().actor(env); // records the pipeline and job as well as the user
+            return override == null || override.isBlank() ? a : new Actor(first(override), a.via(), a.url());
         }
         if ("true".equals(env.get("GITHUB_ACTIONS"))) {
             String url = env.get("GITHUB_SERVER_URL") != null && env.get("GITHUB_REPOSITORY") != null && env.get("GITHUB_RUN_ID") != null

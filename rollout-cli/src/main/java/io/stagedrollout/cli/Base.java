@@ -35,7 +35,7 @@ abstract class Base implements Callable<Integer> {
     Map<String, String> env = System.getenv();
 
     Output output() {
-        return new Output(root.json(), System.out, System.err);
+        return new Output(root.json(), System.out, System.err).withHostFreezes(hostFreezes());
     }
 
     String name() {
@@ -60,6 +60,9 @@ abstract class Base implements Callable<Integer> {
     public final Integer call() throws Exception {
         try {
             return execute();
+        } catch (io.stagedrollout.core.store.RolloutStore.StoreException e) {
+            // the store is down or refuses the location: say so plainly, no stack trace
+            return output().finish(name(), "error", ExitCode.ERROR, "store error: " + e.getMessage(), null, null);
         } catch (Invalid e) {
             String headline = e.problems.size() == 1 ? e.problems.get(0).toString()
                     : e.problems.size() + " problems:";
@@ -75,9 +78,7 @@ abstract class Base implements Callable<Integer> {
             var provider = StoreProvider.find(location);
             if (provider.isPresent()) return provider.get().open(location, env);
             if (location.contains("://") || location.startsWith("jdbc:")) {
-                // a location may carry a password (user:password@, ?password=): never print it
-                throw new Invalid("--store " + location.replaceAll("//[^@/]*@", "//***@")
-                        .replaceAll("(?i)(password|passwd|pwd|secret|token)=[^&;]*", "$1=***")
+                throw new Invalid("--store " + redact(location)
                         + " is not supported by this build (supported: a directory, jdbc:postgresql://…)");
             }
             return new FileRolloutStore(Path.of(location.startsWith("file:") ? location.substring(5) : location));
@@ -87,8 +88,21 @@ abstract class Base implements Callable<Integer> {
         return new FileRolloutStore(dir);
     }
 
+    /** A store location fit for messages: no user, password or query parameters (which may carry a password). */
+    static String redact(String location) {
+        String s = location.replaceAll("//[^@/?#]*@", "//");
+        int q = s.indexOf('?');
+        return (q < 0 ? s : s.substring(0, q) + "?…").replaceAll(";.*", ";…");
+    }
+
     RolloutEngine engine(RolloutStore store) {
-        return new RolloutEngine(store, RolloutEngine.Runtime.system(Path.of("").toAbsolutePath()), Clock.systemUTC(), listener());
+        return new RolloutEngine(store, RolloutEngine.Runtime.system(Path.of("").toAbsolutePath()), Clock.systemUTC(), listener())
+                .withHostFreezes(hostFreezes());
+    }
+
+    /** Freezes announced by the CI host: GitLab sets CI_DEPLOY_FREEZE inside a project's deploy freeze period. */
+    List<io.stagedrollout.core.policy.Freeze> hostFreezes() {
+        return io.stagedrollout.core.policy.Freeze.fromGitLab(env).map(List::of).orElse(List.of());
     }
 
     EngineListener listener() {
@@ -145,6 +159,10 @@ abstract class Base implements Callable<Integer> {
             return output().finish(name(), "not-found", ExitCode.INVALID, r.message(), r.state(), null);
         }
         int code = ExitCode.of(r.state());
+        if (r.kind() == EngineResult.Kind.NOT_YET) {
+            // outside a deployment window or in a freeze: the next ring waits; a later job tries again
+            return output().finish(name(), "waiting", ExitCode.WAITING, r.message(), r.state(), null);
+        }
         String word = switch (r.state().status()) {
             case ROLLED_BACK, ROLLING_BACK -> "rolled-back";
             case FAILED, ABORTED -> "failed";

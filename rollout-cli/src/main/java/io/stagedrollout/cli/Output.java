@@ -18,11 +18,18 @@ public final class Output {
     private final boolean json;
     private final PrintStream out;
     private final PrintStream err;
+    private List<io.stagedrollout.core.policy.Freeze> hostFreezes = List.of();
 
     public Output(boolean json, PrintStream out, PrintStream err) {
         this.json = json;
         this.out = out;
         this.err = err;
+    }
+
+    /** Freezes the CI host announces, so that {@code rollout.waitingFor} counts them too. */
+    public Output withHostFreezes(List<io.stagedrollout.core.policy.Freeze> freezes) {
+        this.hostFreezes = List.copyOf(freezes);
+        return this;
     }
 
     public boolean json() {
@@ -53,7 +60,7 @@ public final class Output {
             o.put("result", result);
             o.put("exitCode", exitCode);
             o.put("message", message);
-            if (state != null) o.set("rollout", StatusJson.rollout(state));
+            if (state != null) o.set("rollout", StatusJson.rollout(state, java.time.Instant.now(), hostFreezes));
             if (extra != null) o.setAll(extra);
             out.println(StateJson.write(o));
         } else if (message != null && !message.isEmpty()) {

@@ -8,7 +8,11 @@ import io.stagedrollout.core.plan.RolloutPlan;
 import io.stagedrollout.core.store.StateJson;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import io.stagedrollout.core.planning.PlanCheck;
+import io.stagedrollout.core.planning.PlanningInputs;
+import io.stagedrollout.core.planning.PlanningReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "plan", description = "Validate a plan and print its rings (strategy shorthands expanded).")
@@ -16,13 +20,26 @@ final class PlanCommand extends Base {
     @Parameters(index = "0", paramLabel = "FILE", description = "The plan file (YAML or JSON).")
     Path file;
 
+    @Option(names = "--requests-per-second", paramLabel = "RPS",
+            description = "All traffic of the service, for the bake-time check (overrides the plan's planning section).")
+    Double requestsPerSecond;
+
+    @Option(names = "--baseline-error-rate", paramLabel = "RATE", description = "The stable version's error rate, e.g. 0.005.")
+    Double baselineErrorRate;
+
+    @Option(names = "--regression", paramLabel = "FACTOR", description = "The regression to catch, as a multiple of the baseline (default: each gate's max).")
+    Double regression;
+
     @Override
     int execute() throws Exception {
         RolloutPlan plan = readPlan(file);
+        PlanningInputs inputs = planningInputs(plan);
+        PlanningReport check = inputs == null ? null : PlanCheck.of(plan, inputs);
         Output o = output();
         if (o.json()) {
             ObjectNode extra = JsonNodeFactory.instance.objectNode();
             extra.set("plan", StateJson.MAPPER.valueToTree(plan));
+            if (check != null) extra.set("planning", StateJson.MAPPER.valueToTree(check));
             return o.finish(name(), "valid", ExitCode.OK, "the plan is valid", null, extra);
         }
         PrintStream out = o.human();
@@ -40,6 +57,27 @@ final class PlanCommand extends Base {
         if (plan.actions().isEmpty()) {
             out.println("  no actions: deploys and reverts come from the CI step (e.g. a Jenkins canaryStage body)");
         }
+        if (check != null) {
+            out.println();
+            check.lines().forEach(out::println);
+        } else {
+            out.println("  (add a planning: section, or --requests-per-second and --baseline-error-rate, to check bake times and blast radius)");
+        }
         return ExitCode.OK;
+    }
+
+    private PlanningInputs planningInputs(RolloutPlan plan) throws Invalid {
+        if (requestsPerSecond == null && baselineErrorRate == null && regression == null) return plan.planning();
+        PlanningInputs base = plan.planning();
+        double rps = requestsPerSecond != null ? requestsPerSecond : base != null ? base.requestsPerSecond() : -1;
+        double rate = baselineErrorRate != null ? baselineErrorRate : base != null ? base.baselineErrorRate() : -1;
+        if (rps <= 0) throw new Invalid("--requests-per-second must be above 0 (or give planning.requestsPerSecond in the plan)");
+        if (!(rate > 0 && rate < 1)) throw new Invalid("--baseline-error-rate must be above 0 and below 1");
+        if (regression != null && !(regression > 1 && rate * regression < 1)) {
+            throw new Invalid("--regression must be above 1 and keep the error rate below 1");
+        }
+        Double reg = regression != null ? regression : base != null ? base.regression() : null;
+        return base == null ? PlanningInputs.of(rps, rate, reg)
+                : new PlanningInputs(rps, rate, reg, base.alpha(), base.power(), base.users(), base.twoSided());
     }
 }

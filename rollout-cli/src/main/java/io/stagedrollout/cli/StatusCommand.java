@@ -56,6 +56,11 @@ final class StatusCommand extends Base {
                 st = store.read(key).orElse(st);
             }
             print(st);
+            var closed = io.stagedrollout.core.machine.RolloutMachine.waitingFor(st, Instant.now(), hostFreezes());
+            if (closed.isPresent()) {
+                return output().finish(name(), "waiting", ExitCode.WAITING, "ring " + st.plan().ring(st.ringIndex() + 1).name()
+                        + " waits: " + closed.get().describe(), st, null);
+            }
             if (succeedOnPause && st.status() == Status.AWAITING_APPROVAL) {
                 return output().finish(name(), "waiting", ExitCode.OK, "waiting for approval (--succeed-on-pause)", st, null);
             }
@@ -87,6 +92,12 @@ final class StatusCommand extends Base {
                     g.passed(), g.failed(), g.inconclusive(), g.errors(), g.last() == null ? "" : "; last: " + g.last().summary());
         }
         if (s.verdict() != null) out.println("  verdict " + s.verdict().verdict() + ": " + s.verdict().reason());
+        if (s.verdict() != null) {
+            s.verdict().gates().stream().filter(io.stagedrollout.core.gate.GateVerdict::dryRun).forEach(g ->
+                    out.println("  dry run, not counted: " + g.gate() + " " + g.verdict() + ": " + g.reason()));
+        }
+        io.stagedrollout.core.machine.RolloutMachine.waitingFor(s, Instant.now(), hostFreezes()).ifPresent(c ->
+                out.println("  ring " + s.plan().ring(s.ringIndex() + 1).name() + " waits: " + c.describe()));
         if (s.status() == Status.BAKING || s.status() == Status.AWAITING_APPROVAL) out.println("  " + ConsoleProgress.describe(s, Instant.now()));
         if (s.reason() != null && s.status().isTerminal()) out.println("  reason: " + s.reason());
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The same contests against any store the CLI can open by location, e.g. the PostgreSQL store:
- * {@code mvn -pl rollout-cli -am package -Dtest='ContendedCommands*' -Dprove.store=jdbc:postgresql://127.0.0.1:5432/rollouts}
+ * {@code mvn -pl rollout-cli -am verify -Dtest='ContendedCommands*' -Dprove.store=jdbc:postgresql://127.0.0.1:5432/rollouts}
  * (credentials from the environment variables the provider documents). Skipped when {@code prove.store} is not set.
  */
 @EnabledIfSystemProperty(named = "prove.store", matches = ".+", disabledReason = "set -Dprove.store=LOCATION to run against a shared store")

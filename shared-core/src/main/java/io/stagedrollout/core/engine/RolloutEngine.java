@@ -18,6 +18,12 @@ import io.stagedrollout.core.machine.Actor;
 import io.stagedrollout.core.machine.Command;
 import io.stagedrollout.core.machine.Decision;
 import io.stagedrollout.core.machine.Effect;
+import io.stagedrollout.core.machine.EventType;
+import io.stagedrollout.core.notify.Notification;
+import io.stagedrollout.core.notify.Notifier;
+import io.stagedrollout.core.notify.NotifyTarget;
+import io.stagedrollout.core.policy.Closure;
+import io.stagedrollout.core.policy.Freeze;
 import io.stagedrollout.core.machine.RolloutEvent;
 import io.stagedrollout.core.machine.RolloutMachine;
 import io.stagedrollout.core.machine.RolloutState;
@@ -65,6 +71,10 @@ public final class RolloutEngine implements AutoCloseable {
     private static final int MAX_RETRIES = 100;
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
     private static final Duration POLL_EVERY = Duration.ofSeconds(1);
+    /** Waiting for a window can take days: look at the store (and draw progress) every few seconds, not every one. */
+    private static final Duration WINDOW_POLL_EVERY = Duration.ofSeconds(5);
+    /** How long closing the engine waits for notifications still being delivered or retried. */
+    private static final Duration NOTIFY_DRAIN = Duration.ofSeconds(30);
 
     private final RolloutStore store;
     private final Runtime runtime;
@@ -72,6 +82,8 @@ public final class RolloutEngine implements AutoCloseable {
     private final Sleeper sleeper;
     private final EngineListener listener;
     private final Map<String, GateProbe> probes = new HashMap<>();
+    private final Notifier notifier;
+    private volatile List<Freeze> hostFreezes = List.of();
 
     public RolloutEngine(RolloutStore store, Runtime runtime, Clock clock, EngineListener listener) {
         this(store, runtime, clock, Sleeper.REAL, listener);
@@ -83,6 +95,23 @@ public final class RolloutEngine implements AutoCloseable {
         this.clock = clock;
         this.sleeper = sleeper;
         this.listener = listener;
+        var actions = runtime.actions();
+        this.notifier = new Notifier(actions == null || actions.env() == null ? System.getenv() : actions.env(),
+                actions == null || actions.http() == null ? java.net.http.HttpClient.newHttpClient() : actions.http(),
+                this::journalNotifyFailure, NOTIFY_DRAIN);
+    }
+
+    /**
+     * Freezes the CI host announces (GitLab's {@code CI_DEPLOY_FREEZE}), honoured with the plan's own when a ring is
+     * deployed. Returns this engine.
+     */
+    public RolloutEngine withHostFreezes(List<Freeze> freezes) {
+        this.hostFreezes = List.copyOf(freezes);
+        return this;
+    }
+
+    public List<Freeze> hostFreezes() {
+        return hostFreezes;
     }
 
     public RolloutStore store() {
@@ -104,7 +133,17 @@ public final class RolloutEngine implements AutoCloseable {
      */
     public EngineResult beginRing(RolloutKey key, int ringIndex, Actor actor, boolean runDeployAction)
             throws StoreException, InterruptedException {
-        return transactAndRun(key, s -> new Command.BeginRing(ringIndex, actor), runDeployAction, actor);
+        return beginRing(key, ringIndex, actor, runDeployAction, null);
+    }
+
+    /**
+     * As {@link #beginRing(RolloutKey, int, Actor, boolean)}; outside the ring's deployment window or in a freeze the
+     * answer is NOT_YET naming the next opening, unless {@code overrideWindowReason} is given (journaled).
+     */
+    public EngineResult beginRing(RolloutKey key, int ringIndex, Actor actor, boolean runDeployAction,
+            String overrideWindowReason) throws StoreException, InterruptedException {
+        return transactAndRun(key, s -> new Command.BeginRing(ringIndex, actor, hostFreezes, overrideWindowReason),
+                runDeployAction, actor);
     }
 
     public EngineResult ringDeployed(RolloutKey key, int ringIndex, boolean ok, String detail, Actor actor) throws StoreException {
@@ -209,12 +248,17 @@ public final class RolloutEngine implements AutoCloseable {
      * fails. Returns NOT_YET when the rollout waits for a person.
      */
     public EngineResult advance(RolloutKey key, Actor actor) throws StoreException, InterruptedException {
+        return advance(key, actor, null);
+    }
+
+    /** As {@link #advance(RolloutKey, Actor)}, deploying the next ring outside its window with a journaled reason. */
+    public EngineResult advance(RolloutKey key, Actor actor, String overrideWindowReason) throws StoreException, InterruptedException {
         Optional<RolloutState> read = store.read(key);
         if (read.isEmpty()) return new EngineResult(Kind.NOT_FOUND, null, "no rollout " + key + "; start one first");
         RolloutState s = read.get();
         switch (s.status()) {
             case PENDING, PROMOTING -> {
-                EngineResult r = beginRing(key, s.ringIndex() + 1, actor, true);
+                EngineResult r = beginRing(key, s.ringIndex() + 1, actor, true, overrideWindowReason);
                 if (r.kind() != Kind.APPLIED) return r;
                 s = r.state();
             }
@@ -246,9 +290,28 @@ public final class RolloutEngine implements AutoCloseable {
                 }
                 s = awaitChange(key, s);
                 if (s.status().isTerminal()) return settled(s);
+            } else if (r.kind() == Kind.NOT_YET && (s.status() == Status.PENDING || s.status() == Status.PROMOTING)) {
+                Optional<Closure> closed = RolloutMachine.waitingFor(s, clock.instant(), hostFreezes);
+                if (closed.isEmpty()) continue; // it opened meanwhile
+                if (closed.get().opensAt() == null) return r; // nobody knows when: a later run (or job) tries again
+                awaitOpening(key, s, closed.get());
             } else if (s.status() == Status.DEPLOYING || s.status() == Status.BAKING) {
                 sleeper.sleep(POLL_EVERY); // someone else is deploying; look again
             }
+        }
+    }
+
+    /** Waits until the deployment window opens, or someone else changes the rollout (a rollback, an abort). */
+    private void awaitOpening(RolloutKey key, RolloutState waiting, Closure closed) throws StoreException, InterruptedException {
+        listener.output("ring " + waiting.plan().ring(waiting.ringIndex() + 1).name() + " waits: " + closed.describe());
+        while (true) {
+            Instant now = clock.instant();
+            if (!now.isBefore(closed.opensAt())) return;
+            listener.progress(waiting, now);
+            Duration left = Duration.between(now, closed.opensAt());
+            sleeper.sleep(left.compareTo(WINDOW_POLL_EVERY) < 0 ? left : WINDOW_POLL_EVERY);
+            RolloutState current = store.read(key).orElse(waiting);
+            if (current.revision() != waiting.revision()) return;
         }
     }
 
@@ -337,6 +400,7 @@ public final class RolloutEngine implements AutoCloseable {
                     continue; // someone else committed first: decide again on what they wrote
                 }
                 a.events().forEach(listener::event);
+                notifier.publish(a.state(), a.events());
                 return new Committed(d, new EngineResult(Kind.APPLIED, a.state(), a.events().isEmpty() ? ""
                         : a.events().get(a.events().size() - 1).reason()));
             }
@@ -394,6 +458,41 @@ public final class RolloutEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Journals a notification that could not be delivered: a NOTIFY_FAILED event committed through the store on its
+     * own revision with the state unchanged, so it is durable even when no later transition comes (a completed
+     * rollout). It names the target and the error, never the URL.
+     */
+    private void journalNotifyFailure(RolloutState about, NotifyTarget target, Notification n, int attempts, String detail) {
+        RolloutKey key = new RolloutKey(about.service(), about.environment());
+        Map<String, Object> ev = new java.util.LinkedHashMap<>();
+        ev.put("target", target.name());
+        ev.put("kind", target.kind());
+        ev.put("event", n.event());
+        ev.put("attempts", attempts);
+        ev.put("error", detail);
+        try {
+            for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+                RolloutState current = store.read(key).orElse(null);
+                if (current == null || !current.id().equals(about.id())) return; // a newer rollout replaced it
+                RolloutState same = current.atRevision(current.revision() + 1);
+                RolloutEvent e = new RolloutEvent(same.revision(), same.id(), clock.instant(), EventType.NOTIFY_FAILED,
+                        Actor.system("notify"), current.status(), current.status(), n.ring(), "could not notify "
+                        + target.name() + " (" + target.kind() + ") of " + n.event() + (attempts == 0 ? "" : " after "
+                        + attempts + " attempt" + (attempts == 1 ? "" : "s")) + ": " + detail + "; the rollout goes on", ev);
+                try {
+                    store.commit(key, current.revision(), same, List.of(e));
+                } catch (ConflictException c) {
+                    continue;
+                }
+                listener.event(e);
+                return;
+            }
+        } catch (StoreException | RuntimeException e) {
+            listener.output("could not journal a failed notification to " + target.name() + ": " + e.getMessage());
+        }
+    }
+
     private void closeProbes() {
         probes.values().forEach(GateProbe::close);
         probes.clear();
@@ -402,5 +501,6 @@ public final class RolloutEngine implements AutoCloseable {
     @Override
     public void close() {
         closeProbes();
+        notifier.close();
     }
 }

@@ -3,6 +3,7 @@ package io.stagedrollout.core.gate;
 import io.stagedrollout.core.gate.kind.CommandGate;
 import io.stagedrollout.core.gate.kind.HttpGate;
 import io.stagedrollout.core.gate.kind.MetricsGate;
+import io.stagedrollout.core.gate.kind.PrometheusGate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +23,8 @@ public final class GateKinds {
 
     private static Map<String, GateKind> load() {
         Map<String, GateKind> m = new LinkedHashMap<>();
-        for (GateKind k : new GateKind[] {new HttpGate(), new CommandGate(), new MetricsGate(), new io.stagedrollout.core.judge.JudgeGate()}) {
+        for (GateKind k : new GateKind[] {new HttpGate(), new CommandGate(), new MetricsGate(), new PrometheusGate(),
+                new io.stagedrollout.core.judge.JudgeGate()}) {
             m.put(k.kind(), k);
         }
         for (GateKind k : ServiceLoader.load(GateKind.class, GateKinds.class.getClassLoader())) {

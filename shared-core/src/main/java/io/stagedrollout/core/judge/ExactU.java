@@ -14,6 +14,7 @@ final class ExactU {
     private final int n;
     private final int m;
     private final double[] cumulative; // cumulative[u] = P(U <= u)
+    private final double[] tail; // tail[u] = P(U >= u), summed from the top so tiny tails keep their precision
 
     ExactU(int n, int m) {
         if (n < 1 || m < 1 || n > MAX_SIZE || m > MAX_SIZE) {
@@ -42,6 +43,12 @@ final class ExactU {
             run += f[n][u];
             cumulative[u] = Math.min(1.0, run / total);
         }
+        tail = new double[max + 1];
+        run = 0;
+        for (int u = max; u >= 0; u--) {
+            run += f[n][u];
+            tail[u] = Math.min(1.0, run / total);
+        }
     }
 
     /** P(U <= u). */
@@ -53,7 +60,9 @@ final class ExactU {
 
     /** P(U >= u). */
     double upper(double u) {
-        return 1 - cdf(Math.ceil(u - 1e-9) - 1);
+        if (u <= 0) return 1;
+        int k = (int) Math.ceil(u - 1e-9);
+        return k >= tail.length ? 0 : tail[k];
     }
 
     /** The largest c with P(U <= c) <= p, or -1 when even P(U = 0) exceeds p. */

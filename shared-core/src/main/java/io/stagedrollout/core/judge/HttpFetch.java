@@ -18,7 +18,7 @@ final class HttpFetch {
         try {
             b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().header("Accept", accept);
         } catch (IllegalArgumentException e) {
-            throw new SourceException("not a valid URL: " + url);
+            throw new SourceException("not a valid URL: " + withoutQuery(url));
         }
         if (tokenEnv != null) {
             String token = env.env().get(tokenEnv);
@@ -44,9 +44,13 @@ final class HttpFetch {
         return resp.body();
     }
 
-    /** The URL without its query string, for messages (queries can be long; they are in the plan anyway). */
+    /**
+     * The URL for messages: without its query string (long, and in the plan anyway) and without any user:password
+     * part, so credentials written into a URL never reach a summary, the journal or a report.
+     */
     static String withoutQuery(String url) {
         int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q);
+        String u = q < 0 ? url : url.substring(0, q);
+        return u.replaceFirst("^(https?://)[^/@]*@", "$1");
     }
 }

@@ -51,7 +51,7 @@ public final class MannWhitney {
         int m = baseline.length;
         if (n == 0 || m == 0) throw new IllegalArgumentException("both samples need at least one value");
         Ranks ranks = Ranks.of(canary, baseline);
-        double u = ranks.canaryRankSum() - n * (n + 1.0) / 2.0; // in double: n * (n + 1) overflows int above n = 46340
+        double u = ranks.canaryRankSum() - n * (n + 1.0) / 2.0; // in double: n(n+1) overflows int from n = 46341
         boolean ties = ranks.tieTerm() > 0;
         if (options.exactWhenPossible() && !ties && n <= ExactU.MAX_SIZE && m <= ExactU.MAX_SIZE) {
             ExactU dist = new ExactU(n, m);
@@ -89,31 +89,29 @@ public final class MannWhitney {
 
     /** Mid-ranks of the pooled samples: the canary's rank sum and the tie term sum(t^3 - t). */
     record Ranks(double canaryRankSum, double tieTerm) {
+        /** Sorts each sample and merges them, giving each run of equal values its mid-rank: O(N log N), no boxing. */
         static Ranks of(double[] canary, double[] baseline) {
-            int n = canary.length;
-            int total = n + baseline.length;
-            double[] values = new double[total];
-            boolean[] isCanary = new boolean[total];
-            Integer[] order = new Integer[total];
-            for (int i = 0; i < total; i++) {
-                values[i] = i < n ? canary[i] : baseline[i - n];
-                isCanary[i] = i < n;
-                order[i] = i;
+            double[] c = canary.clone();
+            double[] b = baseline.clone();
+            Arrays.sort(c);
+            Arrays.sort(b);
+            if ((c.length > 0 && Double.isNaN(c[c.length - 1])) || (b.length > 0 && Double.isNaN(b[b.length - 1]))) {
+                throw new IllegalArgumentException("samples must not contain NaN");
             }
-            Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
             double rankSum = 0;
             double tieTerm = 0;
-            int i = 0;
-            while (i < total) {
-                int j = i;
-                while (j + 1 < total && values[order[j + 1]] == values[order[i]]) j++;
-                double midRank = (i + j) / 2.0 + 1;
-                int t = j - i + 1;
+            int i = 0, j = 0;
+            long position = 0; // values ranked so far
+            while (i < c.length || j < b.length) {
+                double v = j >= b.length || (i < c.length && c[i] <= b[j]) ? c[i] : b[j];
+                int tc = 0, tb = 0;
+                while (i < c.length && c[i] == v) { i++; tc++; }
+                while (j < b.length && b[j] == v) { j++; tb++; }
+                long t = tc + tb;
+                double midRank = position + (t + 1) / 2.0;
+                rankSum += tc * midRank;
                 if (t > 1) tieTerm += (double) t * t * t - t;
-                for (int k = i; k <= j; k++) {
-                    if (isCanary[order[k]]) rankSum += midRank;
-                }
-                i = j + 1;
+                position += t;
             }
             return new Ranks(rankSum, tieTerm);
         }

@@ -102,6 +102,6 @@ final class PrometheusRangeSource implements SampleSource {
 
     @Override
     public String describe() {
-        return "prometheus " + url;
+        return "prometheus " + HttpFetch.withoutQuery(url);
     }
 }

@@ -13,8 +13,21 @@ public sealed interface Command {
     /** Start rolling out {@code version}; {@code stableVersion} overrides the stored last good version. */
     record Start(RolloutPlan plan, String version, String stableVersion, String rolloutId, Actor actor) implements Command {}
 
-    /** Deploy ring {@code ringIndex}: the first ring from PENDING, the next one from PROMOTING. */
-    record BeginRing(int ringIndex, Actor actor) implements Command {}
+    /**
+     * Deploy ring {@code ringIndex}: the first ring from PENDING, the next one from PROMOTING. Only inside the ring's
+     * deployment windows and outside every freeze (the plan's and {@code freezes}, announced by the CI host), unless
+     * {@code overrideReason} is given: then it deploys anyway and the override is journaled with the reason.
+     */
+    record BeginRing(int ringIndex, Actor actor, java.util.List<io.stagedrollout.core.policy.Freeze> freezes,
+            String overrideReason) implements Command {
+        public BeginRing {
+            freezes = freezes == null ? java.util.List.of() : java.util.List.copyOf(freezes);
+        }
+
+        public BeginRing(int ringIndex, Actor actor) {
+            this(ringIndex, actor, java.util.List.of(), null);
+        }
+    }
 
     /** The ring's deploy finished (the deploy action, or a Jenkins step's body). */
     record RingDeployed(int ringIndex, boolean ok, String detail, Double actualPercent, Actor actor) implements Command {}

@@ -17,6 +17,10 @@ public final class EventType {
     public static final String ROLLED_BACK = "ROLLED_BACK";
     public static final String REVERT_FAILED = "REVERT_FAILED";
     public static final String ABORTED = "ABORTED";
+    /** A ring was deployed outside its deployment window or in a freeze, by a person who gave a reason. */
+    public static final String WINDOW_OVERRIDDEN = "WINDOW_OVERRIDDEN";
+    /** A notification could not be delivered after its retries; committed on its own, the state is unchanged. */
+    public static final String NOTIFY_FAILED = "NOTIFY_FAILED";
 
     private EventType() {}
 }

@@ -24,6 +24,7 @@ import io.stagedrollout.core.plan.GateSpec;
 import io.stagedrollout.core.plan.OnVerdict;
 import io.stagedrollout.core.plan.Approval;
 import io.stagedrollout.core.plan.Ring;
+import io.stagedrollout.core.policy.Closure;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,12 +117,29 @@ public final class RolloutMachine {
             }
             return new Refused(s, Refusal.CONFLICT, "ring " + ring + " is not next (" + where(s) + ")");
         }
+        java.util.Optional<Closure> closed = s.plan().calendar(i, c.freezes()).check(now);
+        boolean override = c.overrideReason() != null && !c.overrideReason().isBlank();
+        if (closed.isPresent() && !override) {
+            return new Refused(s, Refusal.NOT_YET, "ring " + ring + " waits: " + closed.get().describe()
+                    + " (deploy anyway with an override and a reason)");
+        }
         RolloutState n = bump(s, now).with(Status.DEPLOYING, now).withRing(i, null, null, List.of(), null).withHold(null, s.reason());
         Ring r = s.plan().ring(i);
-        return new Applied(n, List.of(event(n, now, EventType.RING_DEPLOYING, c.actor(), s.status(),
-                        "deploying ring " + r.name() + " (" + (i + 1) + " of " + s.plan().rings().size() + ") at "
-                                + r.exposure().describe(), Map.of("exposure", r.exposure().percent()))),
-                List.of(new Effect.DeployRing(i)));
+        List<RolloutEvent> events = new ArrayList<>();
+        if (closed.isPresent()) {
+            Map<String, Object> ev = new LinkedHashMap<>();
+            ev.put("overrode", closed.get().kind());
+            if (closed.get().window() != null) ev.put("window", closed.get().window());
+            if (closed.get().freeze() != null) ev.put("freeze", closed.get().freeze());
+            if (closed.get().opensAt() != null) ev.put("opensAt", closed.get().opensAt().toString());
+            ev.put("overrideReason", c.overrideReason());
+            events.add(event(n, now, EventType.WINDOW_OVERRIDDEN, c.actor(), s.status(), c.actor().name() + " deployed ring "
+                    + r.name() + " " + closed.get().describe() + "; override reason: " + c.overrideReason(), ev));
+        }
+        events.add(event(n, now, EventType.RING_DEPLOYING, c.actor(), s.status(),
+                "deploying ring " + r.name() + " (" + (i + 1) + " of " + s.plan().rings().size() + ") at "
+                        + r.exposure().describe(), Map.of("exposure", r.exposure().percent())));
+        return new Applied(n, events, List.of(new Effect.DeployRing(i)));
     }
 
     private static Decision ringDeployed(RolloutState s, RingDeployed c, Instant now) {
@@ -372,6 +390,17 @@ public final class RolloutMachine {
             out.add(GateRules.evaluate(spec, p, done));
         }
         return out;
+    }
+
+    /**
+     * Why the next ring may not be deployed now (PENDING or PROMOTING only; a ring that is deploying or baking
+     * finishes, and rollbacks are never held), or empty.
+     */
+    public static java.util.Optional<Closure> waitingFor(RolloutState s, Instant now, List<io.stagedrollout.core.policy.Freeze> extraFreezes) {
+        if (s.status() != Status.PENDING && s.status() != Status.PROMOTING) return java.util.Optional.empty();
+        int next = s.ringIndex() + 1;
+        if (next >= s.plan().rings().size()) return java.util.Optional.empty();
+        return s.plan().calendar(next, extraFreezes).check(now);
     }
 
     /** When the current ring's bake can be concluded. */

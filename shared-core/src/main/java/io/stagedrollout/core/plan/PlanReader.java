@@ -122,8 +122,17 @@ public final class PlanReader {
                     problem("actions", "has no 'revert' action: a plan that deploys must say how to revert");
                 }
             }
+            io.stagedrollout.core.planning.PlanningInputs planning = null;
+            if (top.has("planning")) {
+                SpecReader p = top.object("planning");
+                planning = io.stagedrollout.core.planning.PlanningInputs.read(p);
+                p.finish();
+            }
+            List<io.stagedrollout.core.policy.Window> windows = io.stagedrollout.core.policy.PolicyReader.windows(top);
+            List<io.stagedrollout.core.policy.Freeze> freezes = io.stagedrollout.core.policy.PolicyReader.freezes(top);
+            Map<String, io.stagedrollout.core.notify.NotifyTarget> notify = io.stagedrollout.core.notify.NotifyReader.read(top);
             top.finish();
-            return new RolloutPlan(service, environment, strategy, rings, probeGates, actions);
+            return new RolloutPlan(service, environment, strategy, rings, probeGates, actions, planning, windows, freezes, notify);
         }
 
         private String name(SpecReader r, String field) {
@@ -223,10 +232,16 @@ public final class PlanReader {
                     if (!names.add(name)) r.problem("name", "duplicate ring name '" + name + "'");
                 }
                 Exposure exposure = exposure(r);
-                out.add(ringBody(r, name, exposure, gates, approvalGates, r.stringList("gates"), "gates"));
+                Ring body = ringBody(r, name, exposure, gates, approvalGates, r.stringList("gates"), "gates");
+                out.add(withWindows(body, io.stagedrollout.core.policy.PolicyReader.windows(r)));
                 r.finish();
             }
             return out;
+        }
+
+        private static Ring withWindows(Ring r, List<io.stagedrollout.core.policy.Window> windows) {
+            return new Ring(r.name(), r.exposure(), r.bake(), r.gates(), r.approval(), r.onFailure(), r.onInconclusive(),
+                    r.deploy(), windows);
         }
 
         private Exposure exposure(SpecReader r) {
@@ -349,7 +364,7 @@ public final class PlanReader {
                     reached.addAll(r.exposure().targets());
                     double pct = 100.0 * reached.size() / all.size();
                     rings.set(i, new Ring(r.name(), new Exposure(pct, r.exposure().targets()), r.bake(), r.gates(),
-                            r.approval(), r.onFailure(), r.onInconclusive(), r.deploy()));
+                            r.approval(), r.onFailure(), r.onInconclusive(), r.deploy(), r.windows()));
                 }
                 return;
             }

@@ -215,6 +215,23 @@ public final class SpecReader {
         return new SpecReader(v, pathOf(field), tree, problems);
     }
 
+    /** A list of mappings, each with its own reader at {@code field[i]} (a single mapping is a list of one). */
+    public List<SpecReader> objectList(String field) {
+        JsonNode v = raw(field);
+        List<SpecReader> out = new ArrayList<>();
+        if (v == null) return out;
+        if (v.isObject()) {
+            out.add(new SpecReader(v, pathOf(field), tree, problems));
+            return out;
+        }
+        if (!v.isArray()) {
+            problem(field, "must be a list of mappings, not " + describe(v));
+            return out;
+        }
+        for (int i = 0; i < v.size(); i++) out.add(new SpecReader(v.get(i), pathOf(field) + "[" + i + "]", tree, problems));
+        return out;
+    }
+
     /** Reports every field that no read asked for. Call once all fields were read. */
     public void finish() {
         node.fieldNames().forEachRemaining(name -> {

@@ -57,6 +57,14 @@ public final class ConsoleProgress implements EngineListener {
 
     /** "ring 1/3 canary 5% · bake 4m10s left · error-rate 3✓ 0✗ · smoke 1✓". */
     public static String describe(RolloutState s, Instant now) {
+        var closed = io.stagedrollout.core.machine.RolloutMachine.waitingFor(s, now, java.util.List.of());
+        if (closed.isPresent()) {
+            var c = closed.get();
+            return "ring " + (s.ringIndex() + 2) + "/" + s.plan().rings().size() + " " + s.plan().ring(s.ringIndex() + 1).name()
+                    + " waits " + (c.freeze() != null ? "for the freeze to end (" + c.freeze() + ")" : "for its window " + c.window())
+                    + (c.opensAt() == null ? "" : " · opens " + c.opensAt() + " (in "
+                    + Durations.format(Duration.between(now, c.opensAt()).truncatedTo(ChronoUnit.MINUTES)) + ")");
+        }
         if (s.ring() == null) return s.status().name();
         StringBuilder sb = new StringBuilder();
         sb.append("ring ").append(s.ringIndex() + 1).append('/').append(s.plan().rings().size()).append(' ')

@@ -25,6 +25,14 @@ public final class StatusJson {
     private StatusJson() {}
 
     public static ObjectNode rollout(RolloutState s) {
+        return rollout(s, java.time.Instant.now(), List.of());
+    }
+
+    /**
+     * The rollout as of {@code now}; {@code waitingFor} names the window or freeze the next ring waits for (and when
+     * it opens), counting {@code hostFreezes} announced by the CI host.
+     */
+    public static ObjectNode rollout(RolloutState s, java.time.Instant now, List<io.stagedrollout.core.policy.Freeze> hostFreezes) {
         ObjectNode o = F.objectNode();
         o.put("key", s.key());
         o.put("id", s.id());
@@ -45,10 +53,27 @@ public final class StatusJson {
         o.put("bakeEndsAt", str(s.bakeEndsAt()));
         o.put("hold", s.hold());
         o.put("reason", s.reason());
+        var closed = io.stagedrollout.core.machine.RolloutMachine.waitingFor(s, now, hostFreezes);
+        if (closed.isPresent()) {
+            ObjectNode w = o.putObject("waitingFor");
+            w.put("kind", closed.get().kind());
+            w.put("window", closed.get().window());
+            w.put("freeze", closed.get().freeze());
+            w.put("ring", s.plan().ring(s.ringIndex() + 1).name());
+            w.put("opensAt", str(closed.get().opensAt()));
+            w.put("message", closed.get().describe());
+        } else {
+            o.putNull("waitingFor");
+        }
         if (s.verdict() != null) o.set("verdict", verdict(s.verdict()));
         else o.putNull("verdict");
         ArrayNode gates = o.putArray("gates");
-        for (GateProgress p : s.gates()) gates.add(progress(p));
+        for (GateProgress p : s.gates()) {
+            ObjectNode g = progress(p);
+            var spec = s.plan().gates().get(p.gate());
+            g.put("dryRun", spec != null && spec.dryRun());
+            gates.add(g);
+        }
         ArrayNode rings = o.putArray("rings");
         for (int i = 0; i < s.plan().rings().size(); i++) {
             Ring r = s.plan().ring(i);
@@ -91,6 +116,7 @@ public final class StatusJson {
             go.put("verdict", g.verdict().name());
             go.put("dryRun", g.dryRun());
             go.put("reason", g.reason());
+            if (g.dryRun()) go.put("note", "dry run: measured and reported, not counted in the ring's verdict");
             gates.add(go);
         }
         return o;

@@ -46,6 +46,22 @@ class MannWhitneyTest {
     }
 
     @Test
+    void largeSamplesAgreeWithCommonsMath() {
+        // 100,000 values per group: n(n+1)/2 no longer fits an int
+        Random rnd = new Random(99);
+        double[] canary = new double[100_000];
+        double[] baseline = new double[100_000];
+        for (int i = 0; i < canary.length; i++) {
+            canary[i] = rnd.nextGaussian() + 0.01;
+            baseline[i] = rnd.nextGaussian();
+        }
+        double expected = new MannWhitneyUTest().mannWhitneyUTest(canary, baseline);
+        assertThat(expected).isBetween(1e-6, 0.9);
+        assertThat(MannWhitney.test(canary, baseline, Alternative.TWO_SIDED, MannWhitney.Options.PLAIN_NORMAL).pValue())
+                .isCloseTo(expected, within(1e-9));
+    }
+
+    @Test
     void exactPValuesOfTheTextbookExample() {
         // R: wilcox.test(x, y, alternative = "g") gives W = 35, p-value = 0.1272
         MannWhitney.Result greater = MannWhitney.test(AT_TERM, EARLY, Alternative.GREATER);
@@ -81,6 +97,19 @@ class MannWhitneyTest {
                 }
             }
         }
+    }
+
+    @Test
+    void exactTailOfCompleteSeparationKeepsItsPrecision() {
+        double[] canary = new double[30];
+        double[] baseline = new double[30];
+        for (int i = 0; i < 30; i++) {
+            canary[i] = 100 + i;
+            baseline[i] = i;
+        }
+        // every arrangement is equally likely: P(U = 900) = 1 / C(60, 30) = 8.45e-18, not 0 from 1 - (1 - tiny)
+        double p = MannWhitney.test(canary, baseline, Alternative.GREATER).pValue();
+        assertThat(p).isCloseTo(1 / 1.1826458156486142e17, within(1e-28));
     }
 
     @Test

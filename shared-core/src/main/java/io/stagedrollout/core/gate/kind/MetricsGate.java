@@ -90,17 +90,7 @@ public final class MetricsGate implements GateKind {
 
     private record Scrape(double errors, double total, Instant at) {}
 
-    private static final class Probe implements GateProbe {
-        private final String gate;
-        private final Config c;
-        private final GateEnvironment env;
-
-        Probe(String gate, Config c, GateEnvironment env) {
-            this.gate = gate;
-            this.c = c;
-            this.env = env;
-        }
-
+    private record Probe(String gate, Config c, GateEnvironment env) implements GateProbe {
         @Override
         public Measurement measure(MeasureContext ctx) throws InterruptedException {
             String url = Templates.render(c.endpoint(), ctx.variables(), Templates::urlEncode);

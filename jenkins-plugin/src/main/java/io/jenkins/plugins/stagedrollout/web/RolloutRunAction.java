@@ -1,0 +1,124 @@
+package io.jenkins.plugins.stagedrollout.web;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.model.Run;
+import io.jenkins.plugins.stagedrollout.config.RolloutPermissions;
+import io.jenkins.plugins.stagedrollout.glue.JenkinsActors;
+import io.jenkins.plugins.stagedrollout.glue.Rollouts;
+import io.jenkins.plugins.stagedrollout.logic.Controls;
+import io.jenkins.plugins.stagedrollout.logic.RolloutView;
+import io.jenkins.plugins.stagedrollout.logic.StageException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.model.RunAction2;
+import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.interceptor.RequirePOST;
+
+/**
+ * "Staged Rollout" on a build page: the rollouts the build took part in, their rings, gates and verdict, and the
+ * Promote and Rollback buttons. Only the rollout keys are kept in build.xml; the rollouts live in the plugin's store.
+ */
+public final class RolloutRunAction implements RunAction2 {
+    private static final Logger LOGGER = Logger.getLogger(RolloutRunAction.class.getName());
+    public static final String URL_NAME = "staged-rollout";
+
+    private final List<String> rollouts = new CopyOnWriteArrayList<>();
+    private transient Run<?, ?> run;
+
+    /** Adds {@code rollout} to the build's page (once). */
+    public static void record(@CheckForNull Run<?, ?> run, String rollout) {
+        if (run == null) return;
+        synchronized (run) {
+            RolloutRunAction a = run.getAction(RolloutRunAction.class);
+            if (a == null) {
+                a = new RolloutRunAction();
+                run.addAction(a);
+            }
+            if (a.rollouts.contains(rollout)) return;
+            a.rollouts.add(rollout);
+        }
+        try {
+            run.save();
+        } catch (IOException e) {
+            LOGGER.log(Level.WARNING, "saving " + run, e);
+        }
+    }
+
+    @Override
+    public String getIconFileName() {
+        return "symbol-analytics";
+    }
+
+    @Override
+    public String getDisplayName() {
+        return "Staged Rollout";
+    }
+
+    @Override
+    public String getUrlName() {
+        return URL_NAME;
+    }
+
+    @Override
+    public void onAttached(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    @Override
+    public void onLoad(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    public Run<?, ?> getRun() {
+        return run;
+    }
+
+    public List<String> getRollouts() {
+        return List.copyOf(rollouts);
+    }
+
+    /** The rollouts as they are now in the store. */
+    public List<RolloutView> getViews() {
+        List<RolloutView> views = new ArrayList<>();
+        for (String key : rollouts) {
+            try {
+                Rollouts.host().service().read(key).map(s -> RolloutView.of(s, Rollouts.host().now())).ifPresent(views::add);
+            } catch (StageException e) {
+                LOGGER.log(Level.WARNING, "reading rollout " + key, e);
+            }
+        }
+        return views;
+    }
+
+    public boolean isCanPromote() {
+        return run != null && run.hasPermission(RolloutPermissions.PROMOTE);
+    }
+
+    public boolean isCanRollback() {
+        return run != null && run.hasPermission(RolloutPermissions.ROLLBACK);
+    }
+
+    @RequirePOST
+    public HttpResponse doPromote(@QueryParameter String rollout, @QueryParameter String ring) {
+        return WebControls.answer(() -> controls().promote(this::check, rollouts, rollout, ring, JenkinsActors.forCaller(run)).message());
+    }
+
+    @RequirePOST
+    public HttpResponse doRollback(@QueryParameter String rollout, @QueryParameter String reason) {
+        return WebControls.answer(() -> controls().rollback(this::check, rollouts, rollout, reason, JenkinsActors.forCaller(run)).message());
+    }
+
+    private void check(Controls.Control control) {
+        run.checkPermission(RolloutPermissions.of(control));
+    }
+
+    private static Controls controls() throws StageException {
+        return new Controls(Rollouts.host().service(), Rollouts.host()::changed);
+    }
+
+}

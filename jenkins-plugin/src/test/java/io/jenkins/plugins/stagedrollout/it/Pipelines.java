@@ -1,0 +1,55 @@
+package io.jenkins.plugins.stagedrollout.it;
+
+/** Pipelines and plans for the Jenkins-harness tests: three rings, gates on a real local HTTP endpoint. */
+final class Pipelines {
+    static final String KEY = "checkout/production";
+
+    private Pipelines() {}
+
+    /** canary (auto, bake {@code canaryBake}), early-adopters (manual, 1s), everyone (auto, 0s). */
+    static String plan(String healthUrl, String canaryBake) {
+        return """
+                service: checkout
+                environment: production
+                rings:
+                  - name: canary
+                    exposure: 5%
+                    bake: CANARY_BAKE
+                    gates: [smoke]
+                  - name: early-adopters
+                    exposure: 25%
+                    bake: 1s
+                    gates: [smoke]
+                    approval: manual
+                  - name: everyone
+                    exposure: 100%
+                gates:
+                  smoke:
+                    kind: http
+                    url: URL
+                    expectStatus: 200
+                    interval: 1s
+                """.replace("URL", healthUrl).replace("CANARY_BAKE", canaryBake);
+    }
+
+    /** The three stages, outside node, the way examples/Jenkinsfile writes them; rollback when a stage fails. */
+    static String threeStages(String planText, String version) {
+        return "def plan = '''" + planText + "'''\n"
+                + "try {\n"
+                + "  canaryStage(rollout: '" + KEY + "', ring: 'canary', version: '" + version + "', planText: plan) {\n"
+                + "    echo \"deploying ${env.ROLLOUT_VERSION} to ${env.ROLLOUT_RING} at ${env.ROLLOUT_PERCENT}%\"\n"
+                + "  }\n"
+                + "  canaryStage(rollout: '" + KEY + "', ring: 'early-adopters') {\n"
+                + "    echo \"deploying ${env.ROLLOUT_VERSION} to ${env.ROLLOUT_RING} at ${env.ROLLOUT_PERCENT}%\"\n"
+                + "  }\n"
+                + "  canaryStage(rollout: '" + KEY + "', ring: 'everyone') {\n"
+                + "    echo \"deploying ${env.ROLLOUT_VERSION} to ${env.ROLLOUT_RING} at ${env.ROLLOUT_PERCENT}%\"\n"
+                + "  }\n"
+                + "} catch (e) {\n"
+                + "  rollback(rollout: '" + KEY + "', reason: 'pipeline failed') {\n"
+                + "    echo \"reverting to ${env.ROLLOUT_VERSION}\"\n"
+                + "  }\n"
+                + "  throw e\n"
+                + "}\n";
+    }
+}

@@ -1,0 +1,315 @@
+package io.jenkins.plugins.stagedrollout.logic;
+
+import static io.jenkins.plugins.stagedrollout.fixtures.TestRollouts.ALICE;
+import static io.jenkins.plugins.stagedrollout.fixtures.TestRollouts.KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenkins.plugins.stagedrollout.fixtures.Plans;
+import io.jenkins.plugins.stagedrollout.fixtures.TestRollouts;
+import io.stagedrollout.core.engine.EngineListener;
+import io.stagedrollout.core.engine.EngineResult;
+import io.stagedrollout.core.machine.RolloutEvent;
+import io.stagedrollout.core.machine.Status;
+import io.stagedrollout.core.plan.RolloutPlan;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RolloutServiceTest {
+    @TempDir
+    Path dir;
+
+    TestRollouts t;
+    RolloutService service;
+    RolloutPlan plan;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        t = new TestRollouts(dir);
+        service = t.service;
+        plan = Plans.parse(t.planText());
+    }
+
+    @AfterEach
+    void tearDown() {
+        t.close();
+    }
+
+    /** Ticks the ring's bake to its end on the test clock, as the durable timer would. */
+    StageView bake(int ring) throws Exception {
+        StageView v = service.tick(KEY, ring, ALICE, EngineListener.NONE);
+        for (int i = 0; i < 100 && v.kind() == StageView.Kind.BAKING; i++) {
+            t.clock.set(v.wakeAt().isAfter(t.clock.instant()) ? v.wakeAt() : t.clock.instant().plusSeconds(1));
+            v = service.tick(KEY, ring, ALICE, EngineListener.NONE);
+        }
+        return v;
+    }
+
+    StageView deployCanary() throws Exception {
+        service.enterStage(KEY, "canary", "v2", plan, true, ALICE, EngineListener.NONE);
+        return service.deployed(KEY, 0, true, "deployed", ALICE, EngineListener.NONE);
+    }
+
+    @Test
+    void firstStageStartsTheRolloutAndGivesTheBodyTheRingVariables() throws Exception {
+        StageStart s = service.enterStage(KEY, "canary", "v2", plan, true, ALICE, EngineListener.NONE);
+
+        assertThat(s.next()).isEqualTo(StageStart.Next.RUN_BODY);
+        assertThat(s.state().status()).isEqualTo(Status.DEPLOYING);
+        assertThat(s.variables()).containsEntry("ROLLOUT_RING", "canary").containsEntry("ROLLOUT_VERSION", "v2")
+                .containsEntry("ROLLOUT_PERCENT", "5").containsEntry("ROLLOUT_SERVICE", "checkout");
+    }
+
+    @Test
+    void theJournalRecordsTheBuildAndTheUser() throws Exception {
+        service.enterStage(KEY, "canary", "v2", plan, true, ALICE, EngineListener.NONE);
+
+        RolloutEvent started = service.history(KEY).get(0);
+        assertThat(started.actor().name()).isEqualTo("alice");
+        assertThat(started.actor().via()).isEqualTo("jenkins");
+        assertThat(started.actor().url()).isEqualTo("http://jenkins.example/job/deploy/1/");
+    }
+
+    @Test
+    void aSecondStageForTheSameRingAttachesToItsBake() throws Exception {
+        deployCanary();
+
+        StageStart again = service.enterStage(KEY, "canary", "v2", plan, true, ALICE, EngineListener.NONE);
+
+        assertThat(again.next()).isEqualTo(StageStart.Next.BAKE);
+        assertThat(service.history(KEY)).extracting(RolloutEvent::type).filteredOn("STARTED"::equals).hasSize(1);
+    }
+
+    @Test
+    void anotherVersionIsRefusedWhileARolloutIsActive() throws Exception {
+        deployCanary();
+
+        assertThatThrownBy(() -> service.enterStage(KEY, "canary", "v3", plan, true, ALICE, EngineListener.NONE))
+                .isInstanceOf(StageException.class)
+                .hasMessageContaining("another rollout is active")
+                .extracting(e -> ((StageException) e).reason()).isEqualTo(StageException.Reason.CONFLICT);
+    }
+
+    @Test
+    void aRingCannotJumpTheQueue() throws Exception {
+        deployCanary();
+
+        assertThatThrownBy(() -> service.enterStage(KEY, "everyone", null, null, true, ALICE, EngineListener.NONE))
+                .hasMessageContaining("ring everyone cannot start").hasMessageContaining("ring canary is BAKING");
+    }
+
+    @Test
+    void anUnknownRingIsNamed() throws Exception {
+        assertThatThrownBy(() -> service.enterStage(KEY, "canery", "v2", plan, true, ALICE, EngineListener.NONE))
+                .hasMessageContaining("ring: 'canery' is not a ring").hasMessageContaining("canary, early-adopters, everyone");
+    }
+
+    @Test
+    void withoutAPlanThereIsNothingToStart() {
+        assertThatThrownBy(() -> service.enterStage(KEY, "canary", "v2", null, true, ALICE, EngineListener.NONE))
+                .hasMessageContaining("there is no rollout checkout/production").hasMessageContaining("plan:");
+    }
+
+    @Test
+    void aPlanForAnotherServiceIsRefused() {
+        assertThatThrownBy(() -> service.enterStage("payments/production", "canary", "v2", plan, true, ALICE, EngineListener.NONE))
+                .hasMessageContaining("plan: is for checkout/production but rollout: is payments/production");
+    }
+
+    @Test
+    void aBadRolloutKeyNamesTheArgument() {
+        assertThatThrownBy(() -> service.enterStage("../etc", "canary", "v2", plan, true, ALICE, EngineListener.NONE))
+                .hasMessageStartingWith("rollout: ");
+    }
+
+    @Test
+    void commandGatesAreRefusedOnTheController() throws Exception {
+        RolloutPlan withCommand = Plans.parse(t.planText().replace("kind: http", "kind: command\n    command: [\"true\"]")
+                .replaceAll("(?m)^    url: .*\\n", "").replace("    expectStatus: 200\n", ""));
+
+        assertThatThrownBy(() -> service.enterStage(KEY, "canary", "v2", withCommand, true, ALICE, EngineListener.NONE))
+                .hasMessageContaining("gates.smoke: kind 'command' would run on the Jenkins controller");
+        assertThat(service.read(KEY)).isEmpty();
+    }
+
+    @Test
+    void aRolloutWhoseGatesTheControllerNoLongerAllowsIsNotMeasured() throws Exception {
+        RolloutPlan withCommand = Plans.parse(t.planText().replace("kind: http", "kind: command\n    command: [\"true\"]")
+                .replaceAll("(?m)^    url: .*\\n", "").replace("    expectStatus: 200\n", ""));
+        try (TestRollouts permissive = new TestRollouts(dir, true)) {
+            permissive.service.enterStage(KEY, "canary", "v2", withCommand, true, ALICE, EngineListener.NONE);
+            permissive.service.deployed(KEY, 0, true, "ok", ALICE, EngineListener.NONE);
+        }
+        try (TestRollouts strict = new TestRollouts(dir, false)) {
+            assertThatThrownBy(() -> strict.service.tick(KEY, 0, ALICE, EngineListener.NONE))
+                    .hasMessageContaining("gates.smoke: kind 'command'");
+            assertThat(strict.service.history(KEY)).extracting(RolloutEvent::type).doesNotContain("MEASURED");
+        }
+    }
+
+    @Test
+    void aPassingAutoRingIsPromoted() throws Exception {
+        deployCanary();
+
+        StageView v = bake(0);
+
+        assertThat(v.kind()).isEqualTo(StageView.Kind.PASSED);
+        assertThat(v.state().status()).isEqualTo(Status.PROMOTING);
+        assertThat(t.health.hits()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aFailingGateFailsTheStageWithTheExplainedVerdict() throws Exception {
+        deployCanary();
+        t.health.answer(503);
+
+        StageView v = bake(0);
+
+        assertThat(v.kind()).isEqualTo(StageView.Kind.FAILED);
+        assertThat(v.message()).contains("ring canary FAIL").contains("503");
+        assertThat(v.state().status()).isEqualTo(Status.ROLLING_BACK);
+    }
+
+    @Test
+    void aFailedBodyFailsTheRing() throws Exception {
+        service.enterStage(KEY, "canary", "v2", plan, true, ALICE, EngineListener.NONE);
+
+        StageView v = service.deployed(KEY, 0, false, "deploy.sh exited 2", ALICE, EngineListener.NONE);
+
+        assertThat(v.kind()).isEqualTo(StageView.Kind.FAILED);
+        assertThat(v.state().status()).isIn(Status.ROLLING_BACK, Status.ROLLED_BACK);
+    }
+
+    StageView reachManualRing() throws Exception {
+        deployCanary();
+        bake(0);
+        service.enterStage(KEY, "early-adopters", null, null, true, ALICE, EngineListener.NONE);
+        service.deployed(KEY, 1, true, "deployed", ALICE, EngineListener.NONE);
+        return bake(1);
+    }
+
+    @Test
+    void aManualRingWaitsForAPerson() throws Exception {
+        StageView v = reachManualRing();
+
+        assertThat(v.kind()).isEqualTo(StageView.Kind.WAITING);
+        assertThat(v.message()).contains("ring early-adopters passed and waits for a person");
+    }
+
+    @Test
+    void promoteReleasesTheWaitingRing() throws Exception {
+        reachManualRing();
+
+        service.promote(KEY, "early-adopters", ALICE);
+
+        assertThat(service.look(KEY, 1).kind()).isEqualTo(StageView.Kind.PASSED);
+    }
+
+    @Test
+    void promoteTwiceAdvancesOnce() throws Exception {
+        reachManualRing();
+
+        EngineResult first = service.promote(KEY, "early-adopters", ALICE);
+        EngineResult second = service.promote(KEY, "early-adopters", ALICE);
+
+        assertThat(first.kind()).isEqualTo(EngineResult.Kind.APPLIED);
+        assertThat(second.kind()).isEqualTo(EngineResult.Kind.ALREADY_DONE);
+        assertThat(second.state().ringIndex()).isEqualTo(1);
+        assertThat(service.history(KEY)).extracting(RolloutEvent::type).filteredOn("PROMOTED"::equals).hasSize(2);
+    }
+
+    @Test
+    void promotingARingStillBakingIsRefused() throws Exception {
+        deployCanary();
+
+        assertThatThrownBy(() -> service.promote(KEY, "canary", ALICE)).isInstanceOf(StageException.class)
+                .extracting(e -> ((StageException) e).reason()).isEqualTo(StageException.Reason.CONFLICT);
+    }
+
+    @Test
+    void rollbackFailsTheWaitingRingAndTheRevertFinishesIt() throws Exception {
+        reachManualRing();
+
+        service.rollback(KEY, "latency regression", ALICE, false, EngineListener.NONE);
+        StageView waiter = service.look(KEY, 1);
+        service.revertFinished(KEY, true, "reverted", ALICE);
+
+        assertThat(waiter.kind()).isEqualTo(StageView.Kind.FAILED);
+        assertThat(waiter.message()).contains("being rolled back").contains("latency regression");
+        assertThat(service.read(KEY).orElseThrow().status()).isEqualTo(Status.ROLLED_BACK);
+    }
+
+    @Test
+    void theLastRingCompletesTheRolloutAndALaterBuildKnowsTheLastGoodVersion() throws Exception {
+        reachManualRing();
+        service.promote(KEY, "early-adopters", ALICE);
+        service.enterStage(KEY, "everyone", null, null, true, ALICE, EngineListener.NONE);
+        service.deployed(KEY, 2, true, "deployed", ALICE, EngineListener.NONE);
+
+        StageView v = bake(2);
+
+        assertThat(v.kind()).isEqualTo(StageView.Kind.PASSED);
+        assertThat(service.read(KEY).orElseThrow().lastGoodVersion()).isEqualTo("v2");
+        t.clock.advance(Duration.ofHours(1));
+        StageStart next = service.enterStage(KEY, "canary", "v3", plan, true, ALICE, EngineListener.NONE);
+        assertThat(next.state().stableVersion()).isEqualTo("v2");
+    }
+
+    @Test
+    void aRingOutsideItsWindowWaitsForTheOpeningWithoutDeploying() throws Exception {
+        RolloutPlan windowed = Plans.parse(Plans.threeRingsInOfficeHours(t.health.url()));
+
+        StageStart s = service.enterStage(KEY, "canary", "v2", windowed, true, ALICE, EngineListener.NONE);
+
+        assertThat(s.next()).isEqualTo(StageStart.Next.WAIT_WINDOW);
+        assertThat(s.opensAt()).isEqualTo(Plans.WINDOW_OPENS);
+        assertThat(s.message()).contains("ring canary waits: outside the deployment window office-hours")
+                .contains("2026-11-26T12:00:00Z");
+        assertThat(service.read(KEY).orElseThrow().status()).isEqualTo(Status.PENDING);
+        assertThat(StatusMap.of(s.state(), t.clock.instant()).get("waitingFor")).asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("kind", "window").containsEntry("ring", "canary").containsEntry("opensAt", "2026-11-26T12:00:00Z");
+        assertThat(RolloutView.of(s.state(), t.clock.instant()).getWaitingFor()).contains("office-hours");
+    }
+
+    @Test
+    void atTheOpeningTheSameStageDeploys() throws Exception {
+        RolloutPlan windowed = Plans.parse(Plans.threeRingsInOfficeHours(t.health.url()));
+        service.enterStage(KEY, "canary", "v2", windowed, true, ALICE, EngineListener.NONE);
+        t.clock.set(Plans.WINDOW_OPENS);
+
+        StageStart s = service.enterStage(KEY, "canary", "v2", null, true, ALICE, EngineListener.NONE);
+
+        assertThat(s.next()).isEqualTo(StageStart.Next.RUN_BODY);
+        assertThat(StatusMap.of(s.state(), t.clock.instant()).get("waitingFor")).isNull();
+    }
+
+    @Test
+    void anOverrideDeploysNowAndIsJournaledWithItsReason() throws Exception {
+        RolloutPlan windowed = Plans.parse(Plans.threeRingsInOfficeHours(t.health.url()));
+
+        StageStart s = service.enterStage(KEY, "canary", "v2", windowed, true, "hotfix for INC-42",
+                java.util.List.of(), ALICE, EngineListener.NONE);
+
+        assertThat(s.next()).isEqualTo(StageStart.Next.RUN_BODY);
+        assertThat(service.history(KEY)).filteredOn(e -> e.type().equals("WINDOW_OVERRIDDEN")).singleElement()
+                .satisfies(e -> assertThat(e.evidence()).containsEntry("overrideReason", "hotfix for INC-42")
+                        .containsEntry("overrode", "window"));
+    }
+
+    @Test
+    void aFreezeWithoutAKnownEndFailsNamingIt() throws Exception {
+        var freeze = new io.stagedrollout.core.policy.Freeze(null, null, "deploy freeze (CI_DEPLOY_FREEZE)");
+
+        assertThatThrownBy(() -> service.enterStage(KEY, "canary", "v2", plan, true, null, java.util.List.of(freeze),
+                ALICE, EngineListener.NONE))
+                .isInstanceOf(StageException.class)
+                .hasMessageContaining("ring canary cannot be deployed now: in a deploy freeze: deploy freeze (CI_DEPLOY_FREEZE)")
+                .hasMessageContaining("the next opening is not known");
+        assertThat(service.read(KEY).orElseThrow().status()).isEqualTo(Status.PENDING);
+    }
+}

@@ -1,0 +1,14 @@
+// Compile-only stand-in of org.jenkins-ci.main:jenkins-core:2.555.3 (jenkinsci/jenkins tag jenkins-2.555.3):
+// declarations only (methods throw; constructors at most pass arguments to super like the real ones); never shipped. Checked with standin-check.
+package hudson.model;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+
+public interface Action extends ModelObject {
+    @CheckForNull String getIconFileName();
+
+    @Override
+    @CheckForNull String getDisplayName();
+
+    @CheckForNull String getUrlName();
+}

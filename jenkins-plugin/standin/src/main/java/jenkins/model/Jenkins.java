@@ -1,0 +1,32 @@
+// Compile-only stand-in of org.jenkins-ci.main:jenkins-core:2.555.3 (jenkinsci/jenkins tag jenkins-2.555.3):
+// declarations only (methods throw; constructors at most pass arguments to super like the real ones); never shipped. Checked with standin-check.
+package jenkins.model;
+
+import edu.umd.cs.findbugs.annotations.Nullable;
+import hudson.model.ItemGroup;
+import hudson.model.TopLevelItem;
+import hudson.security.AccessControlled;
+import hudson.security.Permission;
+import java.io.File;
+
+public class Jenkins implements ItemGroup<TopLevelItem>, AccessControlled {
+    private Jenkins() {
+        throw new UnsupportedOperationException();
+    }
+
+    public static Jenkins get() throws IllegalStateException {
+        throw new UnsupportedOperationException();
+    }
+
+    public @Nullable String getRootUrl() throws IllegalStateException {
+        throw new UnsupportedOperationException();
+    }
+
+    public File getRootDir() {
+        throw new UnsupportedOperationException();
+    }
+
+    public static final Permission ADMINISTER = null;
+
+    public static final Permission READ = null;
+}

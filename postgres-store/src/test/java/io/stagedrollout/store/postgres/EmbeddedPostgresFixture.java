@@ -1,0 +1,54 @@
+package io.stagedrollout.store.postgres;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real PostgreSQL server per test JVM (zonky's embedded binaries, started in a temp directory on a free
+ * loopback port, stopped when the JVM exits), and a fresh database for each caller, so test classes never see each
+ * other's rollouts.
+ */
+final class EmbeddedPostgresFixture {
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static EmbeddedPostgres server;
+
+    private EmbeddedPostgresFixture() {}
+
+    private static synchronized EmbeddedPostgres server() {
+        if (server == null) {
+            try {
+                server = EmbeddedPostgres.builder()
+                        .setServerConfig("listen_addresses", "127.0.0.1")
+                        .setServerConfig("max_connections", "200")
+                        .setServerConfig("fsync", "off")
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the embedded PostgreSQL server", e);
+            }
+        }
+        return server;
+    }
+
+    /** A new, empty database: its JDBC URL (no credentials; the server trusts local connections). */
+    static String newDatabase() {
+        EmbeddedPostgres pg = server();
+        String name = "rollouts_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name, e);
+        }
+        return "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + name;
+    }
+
+    /** The environment a store needs for the fixture's server. */
+    static Map<String, String> env() {
+        return Map.of("ROLLOUT_DB_USER", "postgres");
+    }
+}

@@ -1,0 +1,74 @@
+package io.stagedrollout.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagedrollout.core.machine.RolloutEvent;
+import io.stagedrollout.core.machine.RolloutState;
+import io.stagedrollout.core.report.ReportFormats;
+import io.stagedrollout.core.store.RolloutStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "report", description = "Render a rollout from its journal: JUnit XML for CI test tabs, Markdown for job "
+        + "summaries and merge requests, or a self-contained HTML page with charts.")
+final class ReportCommand extends Base {
+    @Option(names = "--rollout", required = true, paramLabel = "KEY", description = "service/environment")
+    String rollout;
+
+    @Option(names = "--format", paramLabel = "junit|markdown|html", defaultValue = "markdown",
+            description = "junit, markdown (default) or html.")
+    String format;
+
+    @Option(names = {"--out", "-o"}, paramLabel = "FILE", description = "Write the report to FILE instead of stdout.")
+    Path out;
+
+    @Override
+    int execute() throws Exception {
+        String f = format == null ? "" : format.toLowerCase(Locale.ROOT);
+        if (!List.of("junit", "xml", "markdown", "md", "html").contains(f)) {
+            throw new Invalid(List.of(new io.stagedrollout.core.plan.Problem("--format", 0,
+                    "must be one of " + String.join(", ", ReportFormats.NAMES) + ", not '" + format + "'")));
+        }
+        var key = key(rollout);
+        try (RolloutStore store = openStore()) {
+            Optional<RolloutState> state = store.read(key);
+            if (state.isEmpty()) return output().finish(name(), "not-found", ExitCode.INVALID, "no rollout " + key, null, null);
+            List<RolloutEvent> journal = store.history(key);
+            String report = ReportFormats.render(f, state.get(), journal);
+            Output o = output();
+            if (out != null) {
+                Path target = out.toAbsolutePath();
+                Path parent = target.getParent();
+                if (parent != null) Files.createDirectories(parent);
+                // write beside the target, then move: a CI job never picks up half a report
+                Path tmp = Files.createTempFile(parent, ".report", ".tmp");
+                try {
+                    Files.writeString(tmp, report, StandardCharsets.UTF_8);
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+                ObjectNode extra = JsonNodeFactory.instance.objectNode();
+                extra.put("format", f);
+                extra.put("file", out.toString());
+                return o.finish(name(), "applied", ExitCode.OK, "wrote the " + f + " report of " + key + " to " + out, state.get(), extra);
+            }
+            if (o.json()) {
+                ObjectNode extra = JsonNodeFactory.instance.objectNode();
+                extra.put("format", f);
+                extra.put("report", report);
+                return o.finish(name(), "applied", ExitCode.OK, f + " report of " + key, state.get(), extra);
+            }
+            System.out.print(report);
+            System.out.flush();
+            return ExitCode.OK;
+        }
+    }
+}
