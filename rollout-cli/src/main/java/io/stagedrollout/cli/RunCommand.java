@@ -19,6 +19,9 @@ final class RunCommand extends Base {
     @Option(names = "--version", required = true, description = "The version to roll out.")
     String version;
 
+    @Option(names = "--retry", description = "Roll out again a version whose last rollout was rolled back, aborted or failed.")
+    boolean retry;
+
     @Option(names = "--stable-version", description = "The version to revert to (default: the last good version on record).")
     String stableVersion;
 
@@ -35,7 +38,7 @@ final class RunCommand extends Base {
                     + "(or drive the rings from your CI with start/advance and deploy there)");
         }
         try (RolloutStore store = openStore(); var engine = engine(store)) {
-            EngineResult started = engine.start(plan, version, stableVersion, actor());
+            EngineResult started = engine.start(plan, version, stableVersion, retry, actor());
             if (started.kind() == EngineResult.Kind.CONFLICT) return finishChange(started, "applied");
             if (started.kind() == EngineResult.Kind.ALREADY_DONE && started.state().status().isTerminal()) {
                 return finishDriven(started);

@@ -17,6 +17,9 @@ final class StartCommand extends Base {
     @Option(names = "--version", required = true, description = "The version to roll out.")
     String version;
 
+    @Option(names = "--retry", description = "Roll out again a version whose last rollout was rolled back, aborted or failed.")
+    boolean retry;
+
     @Option(names = "--stable-version", description = "The version to revert to (default: the last good version on record).")
     String stableVersion;
 
@@ -26,7 +29,7 @@ final class StartCommand extends Base {
         if (stableVersion != null) requireText("--stable-version", stableVersion);
         RolloutPlan plan = readPlan(file);
         try (RolloutStore store = openStore(); var engine = engine(store)) {
-            EngineResult r = engine.start(plan, version, stableVersion, actor());
+            EngineResult r = engine.start(plan, version, stableVersion, retry, actor());
             return finishChange(r, "applied");
         }
     }

@@ -122,9 +122,15 @@ public final class RolloutEngine implements AutoCloseable {
 
     /** Starts rolling out {@code version}, or attaches to the same version's active rollout (ALREADY_DONE). */
     public EngineResult start(RolloutPlan plan, String version, String stableVersion, Actor actor) throws StoreException {
+        return start(plan, version, stableVersion, false, actor);
+    }
+
+    /** As {@link #start(RolloutPlan, String, String, Actor)}; {@code retry} rolls out again a version that was rolled back. */
+    public EngineResult start(RolloutPlan plan, String version, String stableVersion, boolean retry, Actor actor)
+            throws StoreException {
         String id = "r-" + UUID.randomUUID().toString().substring(0, 8);
         RolloutKey key = new RolloutKey(plan.service(), plan.environment());
-        return transact(key, s -> new Command.Start(plan, version, stableVersion, id, actor));
+        return transact(key, s -> new Command.Start(plan, version, stableVersion, id, retry, actor));
     }
 
     /**

@@ -10,8 +10,17 @@ import io.stagedrollout.core.plan.RolloutPlan;
 public sealed interface Command {
     Actor actor();
 
-    /** Start rolling out {@code version}; {@code stableVersion} overrides the stored last good version. */
-    record Start(RolloutPlan plan, String version, String stableVersion, String rolloutId, Actor actor) implements Command {}
+    /**
+     * Start rolling out {@code version}; {@code stableVersion} overrides the stored last good version. A version
+     * whose last rollout on this key was rolled back, aborted or failed is not started again unless {@code retry}:
+     * a re-run after a crash must not redeploy a version already judged bad.
+     */
+    record Start(RolloutPlan plan, String version, String stableVersion, String rolloutId, boolean retry, Actor actor)
+            implements Command {
+        public Start(RolloutPlan plan, String version, String stableVersion, String rolloutId, Actor actor) {
+            this(plan, version, stableVersion, rolloutId, false, actor);
+        }
+    }
 
     /**
      * Deploy ring {@code ringIndex}: the first ring from PENDING, the next one from PROMOTING. Only inside the ring's

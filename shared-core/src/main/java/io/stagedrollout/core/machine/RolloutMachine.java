@@ -81,6 +81,11 @@ public final class RolloutMachine {
         if (s != null && s.status() == Status.COMPLETED && s.version().equals(c.version())) {
             return new AlreadyDone(s, c.version() + " is already completed on " + s.key());
         }
+        if (s != null && s.status().isTerminal() && s.version().equals(c.version()) && !c.retry()) {
+            return new AlreadyDone(s, c.version() + " was already " + s.status().name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', ' ') + " on " + s.key() + (s.reason() == null ? "" : " (" + s.reason() + ")")
+                    + "; start it again with retry to roll it out anew");
+        }
         String stable = c.stableVersion() != null ? c.stableVersion() : s == null ? null : s.lastGoodVersion();
         long rev = s == null ? 1 : s.revision() + 1;
         RolloutState n = new RolloutState(c.rolloutId(), c.plan().service(), c.plan().environment(), c.version(),

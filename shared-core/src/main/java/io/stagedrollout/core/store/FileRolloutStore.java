@@ -131,11 +131,41 @@ public final class FileRolloutStore implements RolloutStore {
     /** Cuts the journal back to the end of the last line whose revision is committed (at most {@code committed}). */
     private static void truncateUncommitted(Path journal, long committed) throws IOException {
         if (!Files.exists(journal)) return;
+        if (lastLineIsCommitted(journal, committed)) return; // the usual case: no crash left anything behind
         long keep = validPrefix(journal, committed);
         try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
             if (ch.size() > keep) {
                 ch.truncate(keep);
                 ch.force(true);
+            }
+        }
+    }
+
+    /**
+     * Whether the journal ends with a whole line of a committed revision, read from the end only, so that a commit
+     * costs the same however long the journal is. Anything else (a torn line, a revision that never committed, a
+     * line longer than the tail read) falls back to the full scan.
+     */
+    private static boolean lastLineIsCommitted(Path journal, long committed) throws IOException {
+        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) return true;
+            int n = (int) Math.min(size, 256 * 1024);
+            ByteBuffer buf = ByteBuffer.allocate(n);
+            long pos = size - n;
+            while (buf.hasRemaining()) {
+                int r = ch.read(buf, pos + buf.position());
+                if (r < 0) break;
+            }
+            byte[] tail = buf.array();
+            if (tail[n - 1] != '\n') return false;
+            int start = n - 2;
+            while (start >= 0 && tail[start] != '\n') start--;
+            if (start < 0 && pos > 0) return false;
+            try {
+                return StateJson.readEvent(new String(tail, start + 1, n - 2 - start, StandardCharsets.UTF_8)).revision() <= committed;
+            } catch (IOException e) {
+                return false;
             }
         }
     }

@@ -83,6 +83,7 @@ class RolloutMachineTest {
 
     static {
         COMMANDS.put("start same version", s -> new Command.Start(PLAN, "2.0.0", null, "r-2", ALICE));
+        COMMANDS.put("retry same version", s -> new Command.Start(PLAN, "2.0.0", null, "r-2", true, ALICE));
         COMMANDS.put("start other version", s -> new Command.Start(PLAN, "3.0.0", null, "r-2", ALICE));
         COMMANDS.put("begin next ring", s -> new Command.BeginRing(s.ringIndex() + 1, ALICE));
         COMMANDS.put("begin ring 2", s -> new Command.BeginRing(2, ALICE));
@@ -155,7 +156,8 @@ class RolloutMachineTest {
             ROLLING_BACK             | rollback               | ALREADY
             ROLLING_BACK             | revert finished        | ROLLED_BACK
             ROLLING_BACK             | abort                  | CONFLICT
-            ROLLED_BACK              | start same version     | PENDING
+            ROLLED_BACK              | start same version     | ALREADY
+            ROLLED_BACK              | retry same version     | PENDING
             ROLLED_BACK              | start other version    | PENDING
             ROLLED_BACK              | begin next ring        | CONFLICT
             ROLLED_BACK              | promote canary         | CONFLICT
@@ -163,6 +165,8 @@ class RolloutMachineTest {
             ROLLED_BACK              | abort                  | CONFLICT
             FAILED                   | rollback               | ROLLING_BACK
             FAILED                   | start other version    | PENDING
+            FAILED                   | start same version     | ALREADY
+            ABORTED                  | start same version     | ALREADY
             FAILED                   | abort                  | CONFLICT
             ABORTED                  | rollback               | ROLLING_BACK
             ABORTED                  | abort                  | ALREADY
