@@ -78,6 +78,20 @@ class RolloutCliTest {
     }
 
     @Test
+    void aVersionThatWasRolledBackIsNotRedeployedByARerunWithoutRetry() throws Exception {
+        cli.file("rollout.yaml", plan("1s", "auto"));
+        health.set(503);
+        assertThat(cli.run("run", "rollout.yaml", "--version", "2.0.0", "--stable-version", "1.0.0").exit()).isEqualTo(3);
+        Cli.Result again = cli.run("run", "rollout.yaml", "--version", "2.0.0");
+        assertThat(again.exit()).as(again.toString()).isEqualTo(3);
+        assertThat(again.err()).contains("2.0.0 was already rolled back");
+        assertThat(log()).containsExactly("deploy canary 5 2.0.0", "revert to 1.0.0");
+        health.set(200);
+        assertThat(cli.run("run", "rollout.yaml", "--version", "2.0.0", "--retry").exit()).isZero();
+        assertThat(log()).hasSize(5);
+    }
+
+    @Test
     void aMalformedPlanExitsTwoNamingEveryProblemAndWritesNothing() throws Exception {
         cli.file("bad.yaml", """
                 service: checkout
