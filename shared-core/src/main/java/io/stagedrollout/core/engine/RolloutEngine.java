@@ -91,7 +91,8 @@ public final class RolloutEngine implements AutoCloseable {
 
     public RolloutEngine(RolloutStore store, Runtime runtime, Clock clock, Sleeper sleeper, EngineListener listener) {
         this.store = store;
-        this.runtime = runtime;
+        // one clock: probes stamp measurements and build query ranges with the engine's clock, never their own
+        this.runtime = runtime.gates() == null ? runtime : new Runtime(runtime.gates().withClock(clock), runtime.actions());
         this.clock = clock;
         this.sleeper = sleeper;
         this.listener = listener;

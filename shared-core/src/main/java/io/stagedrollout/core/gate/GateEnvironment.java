@@ -17,4 +17,9 @@ public record GateEnvironment(Map<String, String> env, Path workDir, HttpClient 
         return new GateEnvironment(System.getenv(), workDir,
                 HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build(), Clock.systemUTC());
     }
+
+    /** The same environment on another clock (the engine's: a fake clock in a test must be the only clock). */
+    public GateEnvironment withClock(Clock other) {
+        return new GateEnvironment(env, workDir, http, other);
+    }
 }
