@@ -10,7 +10,7 @@
 // Writes jenkins-plugin/target/e2e/: jenkins.log, the JENKINS_HOME, screenshots, timings.json.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -51,12 +51,8 @@ function freePort() {
 }
 
 function javaVersion(java) {
-  try {
-    const out = execFileSync(java, ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return out;
-  } catch (e) {
-    return String(e.stderr || '');
-  }
+  const r = spawnSync(java, ['-version'], { encoding: 'utf8' }); // it prints to stderr
+  return `${r.stdout || ''}${r.stderr || ''}`;
 }
 
 /** A JDK 21+: JENKINS_JAVA, else the newest under /usr/lib/jvm (Jenkins 2.555 needs 21). */
