@@ -386,6 +386,19 @@ test('Jenkins restarted while a ring bakes: the build resumes and finishes', tim
   assert.match(await log(s, n), /rollout of v2 completed/);
 }));
 
+test('a build that fails before its rollout started does not revert the completed release', timed('earlyFailureSeconds', async () => {
+  const s = admin();
+  const before = journal().length;
+  const n = await build(s, ''); // no version: canaryStage refuses before anything starts
+
+  assert.equal(await result(s, n), 'FAILURE');
+  assert.match(await log(s, n), /version/);
+  assert.doesNotMatch(await log(s, n), /rollback|reverting/i);
+  assert.equal(journal().length, before, 'nothing journaled');
+  assert.equal(journal().at(-1).to, 'COMPLETED');
+  assert.equal((await serviceState()).version, 'v2', 'the completed release stays deployed');
+}));
+
 test('a bad version fails its canary and is rolled back with the reason in the console', timed('badVersionSeconds', async () => {
   const s = admin();
   const n = await build(s, 'v3-bad');
