@@ -3,6 +3,9 @@
 package hudson.model;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
+import net.sf.json.JSONObject;
+import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.StaplerRequest2;
 
 public abstract class Descriptor<T extends Describable<T>> implements Saveable {
     protected Descriptor() {
@@ -19,5 +22,17 @@ public abstract class Descriptor<T extends Describable<T>> implements Saveable {
 
     public synchronized void load() {
         throw new UnsupportedOperationException();
+    }
+
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        throw new UnsupportedOperationException();
+    }
+
+    public static final class FormException extends Exception implements HttpResponse {
+        public FormException(String message, String formField) {
+        }
+
+        public FormException(String message, Throwable cause, String formField) {
+        }
     }
 }

@@ -10,4 +10,8 @@ public final class Permission {
     public Permission(@NonNull PermissionGroup group, @NonNull String name, @CheckForNull Localizable description,
             @CheckForNull Permission impliedBy) {
     }
+
+    public Permission(@NonNull PermissionGroup group, @NonNull String name, @CheckForNull Localizable description,
+            @CheckForNull Permission impliedBy, @NonNull PermissionScope scope) {
+    }
 }

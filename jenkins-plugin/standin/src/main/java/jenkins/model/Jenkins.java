@@ -2,12 +2,16 @@
 // declarations only (methods throw; constructors at most pass arguments to super like the real ones); never shipped. Checked with standin-check.
 package jenkins.model;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
 import edu.umd.cs.findbugs.annotations.Nullable;
+import hudson.model.Item;
 import hudson.model.ItemGroup;
 import hudson.model.TopLevelItem;
 import hudson.security.AccessControlled;
 import hudson.security.Permission;
 import java.io.File;
+import org.springframework.security.access.AccessDeniedException;
 
 public class Jenkins implements ItemGroup<TopLevelItem>, AccessControlled {
     private Jenkins() {
@@ -15,6 +19,16 @@ public class Jenkins implements ItemGroup<TopLevelItem>, AccessControlled {
     }
 
     public static Jenkins get() throws IllegalStateException {
+        throw new UnsupportedOperationException();
+    }
+
+    @CheckForNull
+    public static Jenkins getInstanceOrNull() {
+        throw new UnsupportedOperationException();
+    }
+
+    public @CheckForNull <T extends Item> T getItemByFullName(@NonNull String fullName, Class<T> type)
+            throws AccessDeniedException {
         throw new UnsupportedOperationException();
     }
 

@@ -1,11 +1,17 @@
 package io.jenkins.plugins.stagedrollout.config;
 
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.BulkChange;
 import hudson.Extension;
 import hudson.ExtensionList;
+import hudson.security.ACL;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import hudson.util.Secret;
 import io.jenkins.plugins.stagedrollout.logic.ConfigChecks;
 import io.jenkins.plugins.stagedrollout.logic.PlanDefaults;
@@ -17,21 +23,25 @@ import io.stagedrollout.core.action.ActionEnvironment;
 import io.stagedrollout.core.engine.RolloutEngine;
 import io.stagedrollout.core.gate.GateEnvironment;
 import io.stagedrollout.core.plan.Durations;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
@@ -71,6 +81,21 @@ public class RolloutConfiguration extends GlobalConfiguration {
     @Override
     public String getDisplayName() {
         return "Staged Rollout";
+    }
+
+    /**
+     * The form's submit: every field bound, then one save (each setter saves on its own for Configuration as Code and
+     * scripts, which the bulk change turns into nothing here).
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        try (BulkChange bc = new BulkChange(this)) {
+            req.bindJSON(this, json);
+            bc.commit();
+        } catch (IOException e) {
+            throw new FormException("saving the Staged Rollout configuration failed: " + e.getMessage(), e, "storeLocation");
+        }
+        return true;
     }
 
     public synchronized String getStoreLocation() {
@@ -197,6 +222,25 @@ public class RolloutConfiguration extends GlobalConfiguration {
     public FormValidation doCheckMetricsUrl(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         return ConfigChecks.metricsUrl(value).map(FormValidation::error).orElse(FormValidation.ok());
+    }
+
+    /**
+     * The global <em>Secret text</em> credentials, the ones a build can use (System-scoped ones are for Jenkins itself);
+     * only an administrator sees the list, anyone else only the current value.
+     */
+    @POST
+    public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+        StandardListBoxModel items = new StandardListBoxModel();
+        String current = credentialsId == null ? "" : credentialsId;
+        if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+            items.includeCurrentValue(current);
+            return items;
+        }
+        items.includeEmptyValue()
+                .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class, List.of(),
+                        CredentialsMatchers.withScope(CredentialsScope.GLOBAL))
+                .includeCurrentValue(current);
+        return items;
     }
 
     @POST

@@ -183,6 +183,8 @@ public final class CanaryStageStep extends Step {
         /** The build was stopped: the deploy it interrupted is not a failed deploy. */
         private volatile boolean stopped;
         private transient volatile ScheduledFuture<?> task;
+        /** The controller this execution was started or resumed under; its timers do nothing under another. */
+        private transient volatile Object controller;
 
         Execution(CanaryStageStep step, StepContext context) {
             super(context);
@@ -196,6 +198,7 @@ public final class CanaryStageStep extends Step {
 
         @Override
         public boolean start() throws Exception {
+            controller = Rollouts.host().controller();
             Run<?, ?> run = context.get(Run.class);
             StageStart s;
             try {
@@ -312,6 +315,7 @@ public final class CanaryStageStep extends Step {
 
         /** The timer fired: measure what is due (baking) or look for a promote or rollback (waiting). */
         void wake() {
+            if (controller != Rollouts.host().controller()) return; // armed before a restart: the resumed copy acts
             Phase p;
             synchronized (this) {
                 p = phase;
@@ -416,6 +420,7 @@ public final class CanaryStageStep extends Step {
 
         @Override
         public void onResume() {
+            controller = Rollouts.host().controller();
             // like SleepStep: the bake's next moment was persisted as wall-clock time; a body resumes by itself
             if (phase == Phase.BAKING || phase == Phase.WAITING || phase == Phase.WINDOW) {
                 log().line("resuming ring " + ring + " of " + rollout + " after a restart");

@@ -103,13 +103,16 @@ public final class RolloutRunAction implements RunAction2 {
         return run != null && run.hasPermission(RolloutPermissions.ROLLBACK);
     }
 
+    /** The permission is checked on the build's job before the store is opened. */
     @RequirePOST
     public HttpResponse doPromote(@QueryParameter String rollout, @QueryParameter String ring) {
+        check(Controls.Control.PROMOTE);
         return WebControls.answer(() -> controls().promote(this::check, rollouts, rollout, ring, JenkinsActors.forCaller(run)).message());
     }
 
     @RequirePOST
     public HttpResponse doRollback(@QueryParameter String rollout, @QueryParameter String reason) {
+        check(Controls.Control.ROLLBACK);
         return WebControls.answer(() -> controls().rollback(this::check, rollouts, rollout, reason, JenkinsActors.forCaller(run)).message());
     }
 

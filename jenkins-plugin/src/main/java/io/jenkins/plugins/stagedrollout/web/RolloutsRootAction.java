@@ -1,14 +1,22 @@
 package io.jenkins.plugins.stagedrollout.web;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.Extension;
+import hudson.model.Job;
 import hudson.model.RootAction;
+import hudson.security.AccessControlled;
+import hudson.security.Permission;
 import io.jenkins.plugins.stagedrollout.config.RolloutPermissions;
 import io.jenkins.plugins.stagedrollout.glue.JenkinsActors;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
 import io.jenkins.plugins.stagedrollout.logic.Controls;
+import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.jenkins.plugins.stagedrollout.logic.RolloutView;
 import io.jenkins.plugins.stagedrollout.logic.StageException;
+import io.stagedrollout.core.machine.RolloutState;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
@@ -17,8 +25,12 @@ import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.interceptor.RequirePOST;
 
 /**
- * {@code /staged-rollouts/}: every rollout in the store across jobs (active first), with Promote and Rollback for
- * people who hold those permissions on the whole controller. The POST endpoints serve scripts too:
+ * {@code /staged-rollouts/}: the rollouts in the store across jobs (active first) that the viewer may see, with
+ * Promote and Rollback where the viewer holds those permissions. A rollout belongs to the job whose build started it:
+ * it is listed for people with Item/Read on that job, and its buttons need Promote or Rollback on that job (granted
+ * there, on a folder above it, or on the controller). A rollout of no job on this controller (the CLI on a shared
+ * store) is listed for administrators and for people granted Promote or Rollback on the whole controller.
+ * The POST endpoints serve scripts too:
  * {@code curl -X POST -u user:token JENKINS/staged-rollouts/promote?rollout=checkout/production&ring=canary}.
  */
 @Extension
@@ -41,53 +53,102 @@ public final class RolloutsRootAction implements RootAction {
         return URL_NAME;
     }
 
-    public List<RolloutView> getActive() {
-        return views(true);
-    }
+    /** One listed rollout and what the viewer may do to it. Getters for Jelly. */
+    public static final class Entry {
+        private final RolloutView view;
+        private final AccessControlled owner;
 
-    public List<RolloutView> getFinished() {
-        return views(false);
-    }
+        Entry(RolloutView view, AccessControlled owner) {
+            this.view = view;
+            this.owner = owner;
+        }
 
-    private List<RolloutView> views(boolean active) {
-        Jenkins.get().checkPermission(Jenkins.READ);
-        try {
-            return Rollouts.host().service().list().stream()
-                    .filter(s -> s.status().isActive() == active)
-                    .map(s -> RolloutView.of(s, Rollouts.host().now()))
-                    .toList();
-        } catch (StageException e) {
-            LOGGER.log(Level.WARNING, "listing rollouts", e);
-            return List.of();
+        public RolloutView getView() {
+            return view;
+        }
+
+        public boolean isCanPromote() {
+            return owner.hasPermission(RolloutPermissions.PROMOTE);
+        }
+
+        public boolean isCanRollback() {
+            return owner.hasPermission(RolloutPermissions.ROLLBACK);
         }
     }
 
-    public boolean isCanPromote() {
-        return Jenkins.get().hasPermission(RolloutPermissions.PROMOTE);
+    public List<Entry> getActive() {
+        return entries(true);
     }
 
-    public boolean isCanRollback() {
-        return Jenkins.get().hasPermission(RolloutPermissions.ROLLBACK);
+    public List<Entry> getFinished() {
+        return entries(false);
+    }
+
+    private List<Entry> entries(boolean active) {
+        Jenkins.get().checkPermission(Jenkins.READ);
+        List<Entry> entries = new ArrayList<>();
+        try {
+            RolloutService service = Rollouts.host().service();
+            for (RolloutState s : service.list()) {
+                if (s.status().isActive() != active) continue;
+                owner(service, s).ifPresent(o -> entries.add(new Entry(RolloutView.of(s, Rollouts.host().now()), o)));
+            }
+        } catch (StageException e) {
+            LOGGER.log(Level.WARNING, "listing rollouts", e);
+        }
+        return entries;
+    }
+
+    /**
+     * What the viewer's permissions on {@code s} are checked against: its job, when the viewer may read it; the
+     * controller for a rollout of no job here, when the viewer administers or releases on the whole controller;
+     * otherwise nothing (the rollout is not shown and its endpoints answer 404).
+     */
+    private static Optional<AccessControlled> owner(RolloutService service, RolloutState s) throws StageException {
+        Jenkins jenkins = Jenkins.get();
+        Optional<String> job = StartingJob.of(s, service.history(s.key()), jenkins.getRootUrl());
+        if (job.isPresent()) {
+            Job<?, ?> j = jenkins.getItemByFullName(job.get(), Job.class); // null without Item/Read
+            if (j != null) return Optional.of(j);
+            if (!jenkins.hasPermission(Jenkins.ADMINISTER)) return Optional.empty();
+        }
+        boolean global = jenkins.hasPermission(Jenkins.ADMINISTER) || jenkins.hasPermission(RolloutPermissions.PROMOTE)
+                || jenkins.hasPermission(RolloutPermissions.ROLLBACK);
+        return global ? Optional.of(jenkins) : Optional.empty();
     }
 
     @RequirePOST
     public HttpResponse doPromote(@QueryParameter String rollout, @QueryParameter String ring) {
-        return WebControls.answer(() -> controls().promote(RolloutsRootAction::check, null, rollout, ring,
-                JenkinsActors.forCaller(null)).message());
+        return WebControls.answer(() -> {
+            AccessControlled owner = ownerOrNotFound(rollout, RolloutPermissions.PROMOTE);
+            return controls().promote(c -> owner.checkPermission(RolloutPermissions.of(c)), null, rollout, ring,
+                    JenkinsActors.forCaller(null)).message();
+        });
     }
 
     @RequirePOST
     public HttpResponse doRollback(@QueryParameter String rollout, @QueryParameter String reason) {
-        return WebControls.answer(() -> controls().rollback(RolloutsRootAction::check, null, rollout, reason,
-                JenkinsActors.forCaller(null)).message());
+        return WebControls.answer(() -> {
+            AccessControlled owner = ownerOrNotFound(rollout, RolloutPermissions.ROLLBACK);
+            return controls().rollback(c -> owner.checkPermission(RolloutPermissions.of(c)), null, rollout, reason,
+                    JenkinsActors.forCaller(null)).message();
+        });
     }
 
-    private static void check(Controls.Control control) {
-        Jenkins.get().checkPermission(RolloutPermissions.of(control));
+    /** Overall/Read before the store is opened; then the rollout's owner, unknown (404) when the caller may not see it. */
+    private static AccessControlled ownerOrNotFound(@CheckForNull String rollout, Permission permission)
+            throws StageException {
+        Jenkins.get().checkPermission(Jenkins.READ);
+        RolloutService.key(rollout); // a bad key is a 400 before anything is read
+        RolloutService service = Rollouts.host().service();
+        Optional<RolloutState> s = service.read(rollout);
+        Optional<AccessControlled> owner = s.isPresent() ? owner(service, s.get()) : Optional.empty();
+        if (owner.isEmpty()) throw new StageException(StageException.Reason.NOT_FOUND, "no rollout " + rollout);
+        owner.get().checkPermission(permission);
+        return owner.get();
     }
 
     private static Controls controls() throws StageException {
         return new Controls(Rollouts.host().service(), Rollouts.host()::changed);
     }
-
 }

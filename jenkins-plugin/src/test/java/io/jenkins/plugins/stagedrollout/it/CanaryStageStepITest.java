@@ -20,6 +20,7 @@ import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.junit.jupiter.BuildWatcherExtension;
@@ -160,5 +161,27 @@ class CanaryStageStepITest {
                 "def s = rolloutStatus(rollout: '" + KEY + "')\necho \"${s.status} ${s.lastGoodVersion}\"", true));
 
         j.assertLogContains("COMPLETED v1", j.buildAndAssertSuccess(later));
+    }
+
+    @Test
+    @Disabled("issue 19 item 5, found by this test: CPS stops only the innermost step (the body's sleep), so the body"
+            + " fails with FlowInterruptedException, DeployCallback records deployed(ok=false) and the rollout goes to"
+            + " ROLLING_BACK; the fix belongs to the step execution (jenkins-secure). Enable with it.")
+    void abortingTheBuildDuringTheDeployIsNotAFailedDeploy(JenkinsRule j) throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, "deploy");
+        p.setDefinition(new CpsFlowDefinition("def plan = '''" + Pipelines.plan(health.url(), "1s") + "'''\n"
+                + "canaryStage(rollout: '" + KEY + "', ring: 'canary', version: 'v1', planText: plan) {\n"
+                + "  echo 'deploy started'\n"
+                + "  sleep 600\n"
+                + "}\n", true));
+        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        j.waitForMessage("deploy started", b);
+
+        b.doStop();
+
+        j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(b));
+        assertThat(Rollouts.host().service().read(KEY).orElseThrow().status()).isEqualTo(Status.DEPLOYING);
+        assertThat(Rollouts.host().service().history(KEY)).extracting(RolloutEvent::type)
+                .doesNotContain("RING_DEPLOYED", "RING_FAILED", "ROLLBACK_STARTED");
     }
 }

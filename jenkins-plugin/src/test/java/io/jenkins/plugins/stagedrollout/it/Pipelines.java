@@ -52,4 +52,22 @@ final class Pipelines {
                 + "  throw e\n"
                 + "}\n";
     }
+
+    /** {@link #plan} with every ring frozen until {@code until} (an ISO-8601 instant): the canary waits for it. */
+    static String frozenUntil(String healthUrl, java.time.Instant until) {
+        return plan(healthUrl, "1s") + "freezes:\n  - {from: \"2000-01-01T00:00:00Z\", to: \"" + until
+                + "\", reason: release freeze}\n";
+    }
+
+    /** One canary stage whose body waits in a node until the file {@code release} exists in the workspace. */
+    static String canaryWaitingForFile(String planText, String version) {
+        return "def plan = '''" + planText + "'''\n"
+                + "canaryStage(rollout: '" + KEY + "', ring: 'canary', version: '" + version + "', planText: plan) {\n"
+                + "  node {\n"
+                + "    echo \"deploying ${env.ROLLOUT_VERSION} to ${env.ROLLOUT_RING}\"\n"
+                + "    waitUntil(initialRecurrencePeriod: 250, quiet: true) { fileExists 'release' }\n"
+                + "    echo 'deploy finished'\n"
+                + "  }\n"
+                + "}\n";
+    }
 }

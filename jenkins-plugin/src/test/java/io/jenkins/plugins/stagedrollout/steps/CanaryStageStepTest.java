@@ -220,6 +220,26 @@ class CanaryStageStepTest {
     }
 
     @Test
+    void aTimerArmedBeforeARestartInTheSameJvmStopsTicking() throws Exception {
+        FakeStepContext ctx = new FakeStepContext(true);
+        CanaryStageStep.Execution e = (CanaryStageStep.Execution) step("canary", true).start(ctx);
+        e.start();
+        ctx.bodySucceeds();
+        host.timer.runDue(); // first measurement; the old execution's next wake-up stays queued in the shared timer
+
+        host.controller = new Object(); // the controller restarted; the timer (a JVM-wide pool) lives on
+        CanaryStageStep.Execution resumed = roundTrip(e);
+        resumed.onResume();
+        assertThat(host.timer.pending()).hasSize(2);
+        t.clock.advance(java.time.Duration.ofSeconds(20));
+        host.timer.runDue();
+
+        assertThat(host.timer.pending()).as("only the resumed execution re-armed").hasSize(1);
+        bakeAll();
+        assertThat(ctx.record().succeeded).isTrue();
+    }
+
+    @Test
     void stoppingTheBuildCancelsTheTimerAndLeavesTheRolloutBaking() throws Exception {
         FakeStepContext ctx = deployed("canary", true);
         CanaryStageStep.Execution e = host.running.get(0);

@@ -1,0 +1,15 @@
+// Compile-only stand-in of org.jenkins-ci.main:jenkins-core:2.555.3 (jenkinsci/jenkins tag jenkins-2.555.3):
+// declarations only (methods throw; constructors at most pass arguments to super like the real ones); never shipped. Checked with standin-check.
+package hudson.security;
+
+public final class PermissionScope {
+    private PermissionScope() {
+        throw new UnsupportedOperationException();
+    }
+
+    public static final PermissionScope JENKINS = null;
+
+    public static final PermissionScope ITEM_GROUP = null;
+
+    public static final PermissionScope ITEM = null;
+}
