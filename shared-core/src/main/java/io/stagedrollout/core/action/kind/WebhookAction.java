@@ -44,12 +44,12 @@ public final class WebhookAction implements ActionKind {
         String url = r.requiredString("url");
         if (url != null) {
             Templates.check(r, "url", url);
-            if (!url.startsWith("http://") && !url.startsWith("https://")) r.problem("url", "must start with http:// or https://");
+            io.stagedrollout.core.plan.UrlRule.check(r, "url", url, "name the environment variable holding the token in tokenEnv");
         }
         String method = r.choice("method", "post", "post", "put", "patch").toUpperCase(Locale.ROOT);
         Map<String, String> headers = r.stringMap("headers");
         for (String h : headers.keySet()) {
-            if (h.equalsIgnoreCase("authorization")) {
+            if (h.equalsIgnoreCase("authorization") || io.stagedrollout.core.text.Redact.isSecretName(h)) {
                 r.problem("headers." + h, "must not hold a secret in the plan; name the variable holding the token in tokenEnv");
             }
         }

@@ -10,6 +10,7 @@ import io.stagedrollout.core.gate.Outcome;
 import io.stagedrollout.core.plan.GateSpec;
 import io.stagedrollout.core.plan.SpecReader;
 import io.stagedrollout.core.plan.Templates;
+import io.stagedrollout.core.plan.UrlRule;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -47,7 +48,7 @@ public final class HttpGate implements GateKind {
         String url = r.requiredString("url");
         if (url != null) {
             Templates.check(r, "url", url);
-            if (!url.startsWith("http://") && !url.startsWith("https://")) r.problem("url", "must start with http:// or https://");
+            UrlRule.check(r, "url", url, UrlRule.USE_TOKEN_ENV);
         }
         String method = r.choice("method", "get", "get", "head", "post").toUpperCase(java.util.Locale.ROOT);
         List<Integer> statuses = new ArrayList<>();

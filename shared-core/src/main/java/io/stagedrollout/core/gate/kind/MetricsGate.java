@@ -11,6 +11,7 @@ import io.stagedrollout.core.gate.Thresholds;
 import io.stagedrollout.core.plan.GateSpec;
 import io.stagedrollout.core.plan.SpecReader;
 import io.stagedrollout.core.plan.Templates;
+import io.stagedrollout.core.plan.UrlRule;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -57,7 +58,7 @@ public final class MetricsGate implements GateKind {
         String endpoint = r.requiredString("endpoint");
         if (endpoint != null) {
             Templates.check(r, "endpoint", endpoint);
-            if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) r.problem("endpoint", "must start with http:// or https://");
+            UrlRule.check(r, "endpoint", endpoint, UrlRule.USE_TOKEN_ENV);
         }
         OpenMetrics.Selector errors = selector(r, ERRORS);
         OpenMetrics.Selector total = selector(r, TOTAL);

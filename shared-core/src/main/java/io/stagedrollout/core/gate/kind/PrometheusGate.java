@@ -122,7 +122,7 @@ public final class PrometheusGate implements GateKind {
         Map<String, String> headers = r.stringMap("headers");
         headers.forEach((name, value) -> {
             if (!HEADER_NAME.matcher(name).matches()) r.problem("headers." + name, "is not a valid HTTP header name");
-            if (name.equalsIgnoreCase("authorization")) {
+            if (name.equalsIgnoreCase("authorization") || io.stagedrollout.core.text.Redact.isSecretName(name)) {
                 r.problem("headers." + name, "secrets never go in a plan: use tokenEnv, or username and passwordEnv");
             }
             if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) r.problem("headers." + name, "is set by the HTTP client itself");
