@@ -2,7 +2,10 @@ package io.stagedrollout.core.text;
 
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -117,6 +120,24 @@ public final class Printable {
      */
     public static CharacterEscapes jsonEscapes() {
         return new UnsafeJsonEscapes();
+    }
+
+    private static final ObjectMapper DISPLAY_JSON = new ObjectMapper();
+
+    static {
+        DISPLAY_JSON.getFactory().setCharacterEscapes(jsonEscapes());
+    }
+
+    /**
+     * A JSON document to print: secrets in its strings masked ({@link Redact#tree}) and every unsafe character
+     * escaped, so the JSON means the same minus the secrets and is safe to show.
+     */
+    public static String json(JsonNode node) {
+        try {
+            return DISPLAY_JSON.writeValueAsString(Redact.tree(node.deepCopy()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static final class UnsafeJsonEscapes extends CharacterEscapes {

@@ -1,5 +1,9 @@
 package io.stagedrollout.core.text;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -117,6 +121,34 @@ public final class Redact {
         }
         if (out.length() >= 14) out = BEARER.matcher(out).replaceAll(r -> Matcher.quoteReplacement(r.group(1) + " " + MASK));
         return out;
+    }
+
+    /** {@code node} with {@link #text} applied to every string in it (changed in place), for JSON that is printed. */
+    public static JsonNode tree(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            var names = new java.util.ArrayList<String>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String n : names) {
+                JsonNode v = o.get(n);
+                if (v.isTextual()) {
+                    String t = text(v.textValue());
+                    if (!t.equals(v.textValue())) o.put(n, t);
+                } else {
+                    tree(v);
+                }
+            }
+        } else if (node instanceof ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) {
+                JsonNode v = a.get(i);
+                if (v.isTextual()) {
+                    String t = text(v.textValue());
+                    if (!t.equals(v.textValue())) a.set(i, TextNode.valueOf(t));
+                } else {
+                    tree(v);
+                }
+            }
+        }
+        return node;
     }
 
     /** Where the authority (host part) of "host/path?query" ends. */
