@@ -99,7 +99,7 @@ public final class Output {
             }
             return finish(command, "invalid", ExitCode.INVALID, headline, null, extra);
         }
-        err.println(headline);
+        err.println(Printable.escape(headline));
         for (Problem p : problems) err.println("  - " + Printable.escape(p.toString()));
         err.flush();
         return ExitCode.INVALID;
