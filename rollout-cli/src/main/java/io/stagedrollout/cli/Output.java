@@ -22,6 +22,8 @@ public final class Output {
     private List<io.stagedrollout.core.policy.Freeze> hostFreezes = List.of();
 
     private final PrintStream rawHuman;
+    /** stdout as given: the JSON written there is made safe by Printable.json itself. */
+    private final PrintStream rawOut;
 
     /**
      * Everything printed through an Output is safe to show: text passes through {@link PrintableStream} (no raw
@@ -31,6 +33,7 @@ public final class Output {
     public Output(boolean json, PrintStream out, PrintStream err) {
         this.json = json;
         this.rawHuman = json ? err : out;
+        this.rawOut = out;
         this.out = PrintableStream.of(out);
         this.err = PrintableStream.of(err);
     }
@@ -79,11 +82,12 @@ public final class Output {
             o.put("message", message);
             if (state != null) o.set("rollout", StatusJson.rollout(state, java.time.Instant.now(), hostFreezes));
             if (extra != null) o.setAll(extra);
-            out.println(Printable.json(o));
+            rawOut.println(Printable.json(o));
         } else if (message != null && !message.isEmpty()) {
             (exitCode == ExitCode.OK ? out : err).println(message);
         }
         out.flush();
+        rawOut.flush();
         return exitCode;
     }
 

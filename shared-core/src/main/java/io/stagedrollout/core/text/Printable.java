@@ -129,12 +129,12 @@ public final class Printable {
     }
 
     /**
-     * A JSON document to print: secrets in its strings masked ({@link Redact#tree}) and every unsafe character
-     * escaped, so the JSON means the same minus the secrets and is safe to show.
+     * A JSON document to print: secrets in its strings masked ({@link Redact#tree}, in place) and every unsafe
+     * character escaped, so the JSON means the same minus the secrets and its text is safe to show as it is.
      */
     public static String json(JsonNode node) {
         try {
-            return DISPLAY_JSON.writeValueAsString(Redact.tree(node.deepCopy()));
+            return DISPLAY_JSON.writeValueAsString(Redact.tree(node));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

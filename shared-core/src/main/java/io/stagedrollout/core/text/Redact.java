@@ -108,7 +108,7 @@ public final class Redact {
             m.appendTail(sb);
             out = sb.toString();
         }
-        if (out.indexOf('=') >= 0) {
+        if (out.indexOf('=') >= 0 && (out.indexOf('?') >= 0 || out.indexOf('&') >= 0 || out.indexOf(';') >= 0)) {
             Matcher p = PARAM.matcher(out);
             StringBuilder sb = new StringBuilder();
             while (p.find()) {
@@ -119,7 +119,8 @@ public final class Redact {
             p.appendTail(sb);
             out = sb.toString();
         }
-        if (out.length() >= 14) out = BEARER.matcher(out).replaceAll(r -> Matcher.quoteReplacement(r.group(1) + " " + MASK));
+        if (out.length() >= 14 && (out.contains("earer") || out.contains("Basic")))
+            out = BEARER.matcher(out).replaceAll(r -> Matcher.quoteReplacement(r.group(1) + " " + MASK));
         return out;
     }
 
