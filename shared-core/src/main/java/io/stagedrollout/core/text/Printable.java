@@ -109,7 +109,6 @@ public final class Printable {
             }
             i += Character.charCount(cp);
         }
-        if (!value.equals(value.strip())) return Optional.of("must not start or end with spaces");
         return Optional.empty();
     }
 

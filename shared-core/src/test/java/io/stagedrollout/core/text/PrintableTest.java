@@ -53,7 +53,6 @@ class PrintableTest {
         assertThat(Printable.problem("alice\nPROMOTED", 100)).hasValueSatisfying(m -> assertThat(m).contains("one line"));
         assertThat(Printable.problem("", 100)).hasValue("must not be empty");
         assertThat(Printable.problem("x".repeat(101), 100)).hasValueSatisfying(m -> assertThat(m).contains("at most 100"));
-        assertThat(Printable.problem(" 1.0", 100)).isPresent();
         assertThat(Printable.problem("1.0;rm -rf / $(x)", 100)).isEmpty();
     }
 
