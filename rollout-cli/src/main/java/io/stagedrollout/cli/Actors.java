@@ -10,6 +10,10 @@ import java.util.Map;
 final class Actors {
     private Actors() {}
 
+    /** The environment variables an actor's name may come from; the one that supplies it is validated (Base.actor). */
+    static final java.util.List<String> NAME_VARIABLES = java.util.List.of("ROLLOUT_ACTOR", "GITHUB_ACTOR", "GITLAB_USER_LOGIN",
+            "GITLAB_USER_NAME", "BUILD_USER_ID", "USER");
+
     static Actor fromEnvironment(Map<String, String> env) {
         String override = env.get("ROLLOUT_ACTOR");
         var host = io.stagedrollout.cli.ci.CiHosts.detect(env);

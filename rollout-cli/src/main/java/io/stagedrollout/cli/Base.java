@@ -75,10 +75,16 @@ abstract class Base implements Callable<Integer> {
     RolloutStore openStore() throws Exception {
         String location = root.store != null ? root.store : env.get("ROLLOUT_STORE");
         if (location != null && !location.isBlank()) {
+            String field = root.store != null ? "--store" : "ROLLOUT_STORE";
+            var secret = io.stagedrollout.core.text.Redact.secretIn(location);
+            if (secret.isPresent()) {
+                throw new Invalid(List.of(new Problem(field, 0, field + " must not carry a secret, but has " + secret.get()
+                        + ": set ROLLOUT_DB_USER and ROLLOUT_DB_PASSWORD (or PGUSER and PGPASSWORD) in the environment instead")));
+            }
             var provider = StoreProvider.find(location);
             if (provider.isPresent()) return provider.get().open(location, env);
             if (location.contains("://") || location.startsWith("jdbc:")) {
-                throw new Invalid("--store " + redact(location)
+                throw new Invalid("--store " + io.stagedrollout.core.text.Redact.url(location)
                         + " is not supported by this build (supported: a directory, jdbc:postgresql://…)");
             }
             return new FileRolloutStore(Path.of(location.startsWith("file:") ? location.substring(5) : location));
@@ -86,13 +92,6 @@ abstract class Base implements Callable<Integer> {
         Path dir = root.stateDir != null ? root.stateDir
                 : Path.of(env.getOrDefault("ROLLOUT_STATE_DIR", ".rollout"));
         return new FileRolloutStore(dir);
-    }
-
-    /** A store location fit for messages: no user, password or query parameters (which may carry a password). */
-    static String redact(String location) {
-        String s = location.replaceAll("//[^@/?#]*@", "//");
-        int q = s.indexOf('?');
-        return (q < 0 ? s : s.substring(0, q) + "?…").replaceAll(";.*", ";…");
     }
 
     RolloutEngine engine(RolloutStore store) {
@@ -107,7 +106,7 @@ abstract class Base implements Callable<Integer> {
 
     EngineListener listener() {
         Output o = output();
-        return new ConsoleProgress(o.human(), System.console() != null && !o.json(), Duration.ofSeconds(10));
+        return new ConsoleProgress(o.terminal(), System.console() != null && !o.json(), Duration.ofSeconds(10));
     }
 
     RolloutPlan readPlan(Path file) throws Invalid {
@@ -128,15 +127,25 @@ abstract class Base implements Callable<Integer> {
         }
     }
 
+    /**
+     * A one-line value from the command line (a version, a reason, a ring): printable, at most 512 characters. It will
+     * be printed, journaled and shown in reports, so control, bidi and zero-width characters are refused here.
+     */
     static void requireText(String option, String value) throws Invalid {
-        if (value == null || value.isBlank()) throw new Invalid(List.of(new Problem(option, 0, option + " must not be empty")));
-        if (value.length() > 512 || value.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
-            throw new Invalid(List.of(new Problem(option, 0, option + " must be one line of at most 512 characters")));
-        }
+        var problem = io.stagedrollout.core.text.Printable.problem(value, io.stagedrollout.core.text.Printable.MAX_FIELD);
+        if (problem.isPresent()) throw new Invalid(List.of(new Problem(option, 0, option + " " + problem.get())));
     }
 
-    Actor actor() {
-        return Actors.fromEnvironment(env);
+    /** Who acts; a name from the environment that could not be printed safely is refused, naming the variable. */
+    Actor actor() throws Invalid {
+        Actor a = Actors.fromEnvironment(env);
+        var problem = io.stagedrollout.core.text.Printable.problem(a.name(), 100);
+        if (problem.isPresent()) {
+            String variable = Actors.NAME_VARIABLES.stream()
+                    .filter(v -> env.get(v) != null && env.get(v).startsWith(a.name())).findFirst().orElse("the actor name");
+            throw new Invalid(List.of(new Problem(variable, 0, "the actor name in " + variable + " " + problem.get())));
+        }
+        return a;
     }
 
     /** The exit code and result word for an engine result of a command that changes the rollout. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagedrollout.core.machine.RolloutEvent;
 import io.stagedrollout.core.report.StatusJson;
 import io.stagedrollout.core.store.RolloutStore;
+import io.stagedrollout.core.text.Printable;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,8 +26,10 @@ final class HistoryCommand extends Base {
                 return output().finish(name(), "applied", ExitCode.OK, events.size() + " events", store.read(key).orElse(null), extra);
             }
             for (RolloutEvent e : events) {
-                output().human().printf("%s  r%-4d %-10s %-18s %-22s %s%n", e.at(), e.revision(), e.rolloutId(), e.type(),
-                        e.actor() == null ? "" : e.actor().name() + "/" + e.actor().via(), e.reason());
+                // every field escaped: a newline in a name or reason must not forge a line of history
+                output().human().printf("%s  r%-4d %-10s %-18s %-22s %s%n", e.at(), e.revision(), Printable.escape(e.rolloutId()),
+                        Printable.escape(e.type()), e.actor() == null ? "" : Printable.escape(e.actor().name() + "/" + e.actor().via()),
+                        Printable.escape(e.reason()));
             }
             if (events.isEmpty()) return output().finish(name(), "not-found", ExitCode.INVALID, "no history for " + key, null, null);
             return ExitCode.OK;

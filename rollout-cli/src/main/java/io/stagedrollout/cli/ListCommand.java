@@ -26,7 +26,7 @@ final class ListCommand extends Base {
                 return output().finish(name(), "applied", ExitCode.OK, all.size() + " rollouts", null, extra);
             }
             for (RolloutState s : all) {
-                output().human().printf("%-36s %-20s %-18s %-16s %s%n", s.key(), s.version(), s.status(),
+                output().human().printf("%-36s %-20s %-18s %-16s %s%n", s.key(), io.stagedrollout.core.text.Printable.escape(s.version()), s.status(),
                         s.ringName() == null ? "-" : s.ringName(), s.updatedAt());
             }
             return ExitCode.OK;

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagedrollout.core.machine.RolloutState;
 import io.stagedrollout.core.plan.Problem;
 import io.stagedrollout.core.report.StatusJson;
-import io.stagedrollout.core.store.StateJson;
+import io.stagedrollout.core.text.Printable;
+import io.stagedrollout.core.text.PrintableStream;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -20,10 +21,21 @@ public final class Output {
     private final PrintStream err;
     private List<io.stagedrollout.core.policy.Freeze> hostFreezes = List.of();
 
+    private final PrintStream rawHuman;
+    /** stdout as given: the JSON written there is made safe by Printable.json itself. */
+    private final PrintStream rawOut;
+
+    /**
+     * Everything printed through an Output is safe to show: text passes through {@link PrintableStream} (no raw
+     * control, bidi or zero-width character, no credential in a URL) and JSON is written with those characters
+     * escaped and secrets masked.
+     */
     public Output(boolean json, PrintStream out, PrintStream err) {
         this.json = json;
-        this.out = out;
-        this.err = err;
+        this.rawHuman = json ? err : out;
+        this.rawOut = out;
+        this.out = PrintableStream.of(out);
+        this.err = PrintableStream.of(err);
     }
 
     /** Freezes the CI host announces, so that {@code rollout.waitingFor} counts them too. */
@@ -36,9 +48,17 @@ public final class Output {
         return json;
     }
 
-    /** Where human-readable text goes: stdout for text output, stderr when stdout carries JSON. */
+    /** Where human-readable text goes: stdout for text output, stderr when stdout carries JSON. Sanitized. */
     public PrintStream human() {
         return json ? err : out;
+    }
+
+    /**
+     * The same stream unsanitized, for the progress line that redraws itself on a terminal with its own control
+     * sequences; what it prints from outside goes through {@code Printable} there.
+     */
+    public PrintStream terminal() {
+        return rawHuman;
     }
 
     /** The result word for the JSON contract. */
@@ -62,11 +82,12 @@ public final class Output {
             o.put("message", message);
             if (state != null) o.set("rollout", StatusJson.rollout(state, java.time.Instant.now(), hostFreezes));
             if (extra != null) o.setAll(extra);
-            out.println(StateJson.write(o));
+            rawOut.println(Printable.json(o));
         } else if (message != null && !message.isEmpty()) {
             (exitCode == ExitCode.OK ? out : err).println(message);
         }
         out.flush();
+        rawOut.flush();
         return exitCode;
     }
 
@@ -82,8 +103,8 @@ public final class Output {
             }
             return finish(command, "invalid", ExitCode.INVALID, headline, null, extra);
         }
-        err.println(headline);
-        for (Problem p : problems) err.println("  - " + p);
+        err.println(Printable.escape(headline));
+        for (Problem p : problems) err.println("  - " + Printable.escape(p.toString()));
         err.flush();
         return ExitCode.INVALID;
     }

@@ -90,7 +90,7 @@ final class ReplayCommand extends Base {
         }
         PrintStream out = o.human();
         for (RolloutEvent e : shown) {
-            out.println(e.at() + "  " + (e.ring() == null ? "" : "[" + e.ring() + "] ") + e.type() + ": " + e.reason());
+            out.println(e.at() + "  " + (e.ring() == null ? "" : "[" + e.ring() + "] ") + e.type() + ": " + io.stagedrollout.core.text.Printable.escape(e.reason()));
         }
         return o.finish(name(), "applied", ExitCode.OK, message, null, null);
     }

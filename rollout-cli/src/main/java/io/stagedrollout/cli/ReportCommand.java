@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagedrollout.core.machine.RolloutEvent;
 import io.stagedrollout.core.machine.RolloutState;
+import io.stagedrollout.core.report.ReportFile;
 import io.stagedrollout.core.report.ReportFormats;
 import io.stagedrollout.core.store.RolloutStore;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,7 +24,8 @@ final class ReportCommand extends Base {
             description = "junit, markdown (default) or html.")
     String format;
 
-    @Option(names = {"--out", "-o"}, paramLabel = "FILE", description = "Write the report to FILE instead of stdout.")
+    @Option(names = {"--out", "-o"}, paramLabel = "FILE", description = "Write the report to FILE instead of stdout ('-' is "
+            + "stdout). A file is replaced atomically; a device or FIFO is written through; directories are never created.")
     Path out;
 
     @Override
@@ -43,17 +42,11 @@ final class ReportCommand extends Base {
             List<RolloutEvent> journal = store.history(key);
             String report = ReportFormats.render(f, state.get(), journal);
             Output o = output();
-            if (out != null) {
-                Path target = out.toAbsolutePath();
-                Path parent = target.getParent();
-                if (parent != null) Files.createDirectories(parent);
-                // write beside the target, then move: a CI job never picks up half a report
-                Path tmp = Files.createTempFile(parent, ".report", ".tmp");
+            if (out != null && !out.toString().equals("-")) {
                 try {
-                    Files.writeString(tmp, report, StandardCharsets.UTF_8);
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
+                    ReportFile.write(out, report);
+                } catch (ReportFile.Refused e) {
+                    throw new Invalid(List.of(new io.stagedrollout.core.plan.Problem("-o", 0, "-o " + e.getMessage())));
                 }
                 ObjectNode extra = JsonNodeFactory.instance.objectNode();
                 extra.put("format", f);

@@ -76,8 +76,8 @@ final class StatusCommand extends Base {
         Output o = output();
         if (o.json()) return;
         PrintStream out = o.human();
-        out.println(s.key() + "  " + s.id() + "  " + s.version() + "  " + s.status()
-                + (s.hold() == null ? "" : " (" + s.hold() + ")") + "   stable: " + (s.stableVersion() == null ? "unknown" : s.stableVersion()));
+        out.println(s.key() + "  " + s.id() + "  " + esc(s.version()) + "  " + s.status()
+                + (s.hold() == null ? "" : " (" + s.hold() + ")") + "   stable: " + (s.stableVersion() == null ? "unknown" : esc(s.stableVersion())));
         for (int i = 0; i < s.plan().rings().size(); i++) {
             var r = s.plan().ring(i);
             out.printf("  %s %-16s %-10s %s%n", switch (StatusJson.ringState(s, i)) {
@@ -89,16 +89,21 @@ final class StatusCommand extends Base {
         }
         for (GateProgress g : s.gates()) {
             out.printf("    %-14s %d measured: %d passed, %d failed, %d inconclusive, %d errors%s%n", g.gate(), g.measurements(),
-                    g.passed(), g.failed(), g.inconclusive(), g.errors(), g.last() == null ? "" : "; last: " + g.last().summary());
+                    g.passed(), g.failed(), g.inconclusive(), g.errors(), g.last() == null ? "" : "; last: " + esc(g.last().summary()));
         }
-        if (s.verdict() != null) out.println("  verdict " + s.verdict().verdict() + ": " + s.verdict().reason());
+        if (s.verdict() != null) out.println("  verdict " + s.verdict().verdict() + ": " + esc(s.verdict().reason()));
         if (s.verdict() != null) {
             s.verdict().gates().stream().filter(io.stagedrollout.core.gate.GateVerdict::dryRun).forEach(g ->
-                    out.println("  dry run, not counted: " + g.gate() + " " + g.verdict() + ": " + g.reason()));
+                    out.println("  dry run, not counted: " + g.gate() + " " + g.verdict() + ": " + esc(g.reason())));
         }
         io.stagedrollout.core.machine.RolloutMachine.waitingFor(s, Instant.now(), hostFreezes()).ifPresent(c ->
                 out.println("  ring " + s.plan().ring(s.ringIndex() + 1).name() + " waits: " + c.describe()));
         if (s.status() == Status.BAKING || s.status() == Status.AWAITING_APPROVAL) out.println("  " + ConsoleProgress.describe(s, Instant.now()));
-        if (s.reason() != null && s.status().isTerminal()) out.println("  reason: " + s.reason());
+        if (s.reason() != null && s.status().isTerminal()) out.println("  reason: " + esc(s.reason()));
+    }
+
+    /** Values from outside (versions, gate answers, reasons) on one line, whatever they carry. */
+    private static String esc(String s) {
+        return io.stagedrollout.core.text.Printable.escape(s);
     }
 }

@@ -108,8 +108,8 @@ public final class GateJUnitWriter {
             xml.writeAttribute("name", "rollout " + (result.command() == null ? "command" : result.command()));
             xml.writeStartElement("error");
             xml.writeAttribute("type", result.result() == null ? "error" : result.result());
-            xml.writeAttribute("message", commandMessage(result));
-            xml.writeCharacters(commandMessage(result));
+            xml.writeAttribute("message", safe(commandMessage(result)));
+            xml.writeCharacters(safe(commandMessage(result)));
             xml.writeEndElement();
             xml.writeEndElement();
         }
@@ -128,7 +128,7 @@ public final class GateJUnitWriter {
                 default -> { }
             }
             xml.writeStartElement("system-out");
-            xml.writeCharacters(tally(g));
+            xml.writeCharacters(safe(tally(g)));
             xml.writeEndElement();
             xml.writeEndElement();
         }
@@ -163,16 +163,21 @@ public final class GateJUnitWriter {
         if (value == null) return;
         xml.writeEmptyElement("property");
         xml.writeAttribute("name", name);
-        xml.writeAttribute("value", value);
+        xml.writeAttribute("value", safe(value));
     }
 
     private static void element(XMLStreamWriter xml, String name, String type, String message)
             throws XMLStreamException {
         xml.writeStartElement(name);
         if (type != null) xml.writeAttribute("type", type);
-        xml.writeAttribute("message", message);
-        if (!"skipped".equals(name)) xml.writeCharacters(message);
+        xml.writeAttribute("message", safe(message));
+        if (!"skipped".equals(name)) xml.writeCharacters(safe(message));
         xml.writeEndElement();
+    }
+
+    /** Text from the rollout (reasons, gate answers, versions) as CI shows it: no raw control character, no credential. */
+    private static String safe(String s) {
+        return io.stagedrollout.core.text.Printable.lines(io.stagedrollout.core.text.Redact.text(s));
     }
 
     private static String tally(CliResult.Gate g) {

@@ -29,7 +29,9 @@ public final class Processes {
         public String describe(String program) {
             if (startError != null) return "could not start " + program + ": " + startError;
             if (timedOut) return program + " did not finish in time and was stopped";
-            String last = tail.isEmpty() ? "" : " (last output: " + tail.get(tail.size() - 1) + ")";
+            // the program's words go to the journal and every report: printable, without credentials it may have echoed
+            String last = tail.isEmpty() ? "" : " (last output: " + io.stagedrollout.core.text.Printable.escape(
+                    io.stagedrollout.core.text.Redact.text(tail.get(tail.size() - 1))) + ")";
             return program + " exited with " + exitCode + last;
         }
     }

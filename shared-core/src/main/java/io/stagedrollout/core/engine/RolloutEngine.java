@@ -74,7 +74,7 @@ public final class RolloutEngine implements AutoCloseable {
     /** Waiting for a window can take days: look at the store (and draw progress) every few seconds, not every one. */
     private static final Duration WINDOW_POLL_EVERY = Duration.ofSeconds(5);
     /** How long closing the engine waits for notifications still being delivered or retried. */
-    private static final Duration NOTIFY_DRAIN = Duration.ofSeconds(30);
+    private static final Duration NOTIFY_DRAIN = Notifier.CLOSE_WAIT; // hostile: a dead target must not hold up a command
 
     private final RolloutStore store;
     private final Runtime runtime;

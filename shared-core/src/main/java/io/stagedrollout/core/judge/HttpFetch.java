@@ -4,11 +4,16 @@ import io.stagedrollout.core.gate.GateEnvironment;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.stagedrollout.core.http.BoundedHttp;
+import io.stagedrollout.core.text.Printable;
+import io.stagedrollout.core.text.Redact;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
-/** A GET with a timeout and an optional bearer token read from the environment by name (never logged). */
+/**
+ * A GET with a deadline for the whole exchange, a bounded body and an optional bearer token read from the environment
+ * by name (never logged).
+ */
 final class HttpFetch {
     private HttpFetch() {}
 
@@ -27,21 +32,25 @@ final class HttpFetch {
             }
             b.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<String> resp;
+        BoundedHttp.Response resp;
         try {
-            resp = env.http().send(b.build(), HttpResponse.BodyHandlers.ofString());
+            resp = BoundedHttp.send(env.http(), b.build(), timeout, BoundedHttp.MAX_EXPOSITION);
         } catch (HttpTimeoutException e) {
-            throw new SourceException("no answer from " + withoutQuery(url) + " within " + timeout.toMillis() + " ms");
+            throw new SourceException("no complete answer from " + withoutQuery(url) + " within " + timeout.toMillis() + " ms");
         } catch (IOException e) {
-            throw new SourceException("cannot read " + withoutQuery(url) + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw new SourceException("cannot read " + withoutQuery(url) + ": " + BoundedHttp.describe(e));
         }
-        if (resp.statusCode() / 100 != 2) {
-            String body = resp.body() == null ? "" : resp.body().strip();
+        if (resp.status() / 100 != 2) {
+            String body = resp.text().strip();
             if (body.length() > 200) body = body.substring(0, 200) + "…";
-            throw new SourceException(withoutQuery(url) + " answered HTTP " + resp.statusCode() + (body.isEmpty() ? "" : ": " + body));
+            // the server's words, on one line and without anything it echoed of our credentials
+            body = Printable.escape(Redact.text(body));
+            throw new SourceException(withoutQuery(url) + " answered HTTP " + resp.status() + (body.isEmpty() ? "" : ": " + body));
         }
-        return resp.body();
+        if (resp.truncated()) {
+            throw new SourceException(withoutQuery(url) + " answered more than " + BoundedHttp.size(BoundedHttp.MAX_EXPOSITION));
+        }
+        return resp.text();
     }
 
     /**
@@ -50,7 +59,6 @@ final class HttpFetch {
      */
     static String withoutQuery(String url) {
         int q = url.indexOf('?');
-        String u = q < 0 ? url : url.substring(0, q);
-        return u.replaceFirst("^(https?://)[^/@]*@", "$1");
+        return io.stagedrollout.core.text.Redact.url(q < 0 ? url : url.substring(0, q));
     }
 }

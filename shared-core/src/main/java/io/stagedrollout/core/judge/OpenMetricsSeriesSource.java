@@ -38,8 +38,14 @@ final class OpenMetricsSeriesSource implements SampleSource {
     public Samples fetch(MeasureContext ctx, Samples earlier) throws SourceException, InterruptedException {
         String full = Templates.render(url, ctx.variables(), Templates::urlEncode);
         String body = HttpFetch.get(env, full, timeout, tokenEnv, "application/openmetrics-text, text/plain");
-        OptionalDouble c = OpenMetrics.sum(body, canary);
-        OptionalDouble b = OpenMetrics.sum(body, baseline);
+        OptionalDouble c;
+        OptionalDouble b;
+        try {
+            c = OpenMetrics.sum(body, canary);
+            b = OpenMetrics.sum(body, baseline);
+        } catch (OpenMetrics.Malformed e) {
+            throw new SourceException(HttpFetch.withoutQuery(full) + ": " + e.getMessage());
+        }
         if (c.isEmpty() && b.isEmpty()) {
             throw new SourceException(HttpFetch.withoutQuery(full) + " exposes no series matching " + canaryText + " or " + baselineText);
         }

@@ -58,7 +58,7 @@ public record SourceSpec(String kind, String url, String canary, String baseline
         String url = r.requiredString("url");
         if (url != null) {
             Templates.check(r, "url", url);
-            if (!url.startsWith("http://") && !url.startsWith("https://")) r.problem("url", "must start with http:// or https://");
+            io.stagedrollout.core.plan.UrlRule.check(r, "url", url, io.stagedrollout.core.plan.UrlRule.USE_TOKEN_ENV);
         }
         return url;
     }

@@ -55,11 +55,8 @@ public final class NotifyReader {
         if (urlEnv != null && !ENV_NAME.matcher(urlEnv).matches()) {
             t.problem("urlEnv", "must be an environment variable name such as SLACK_WEBHOOK_URL");
         }
-        if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
-            t.problem("url", "must be an http:// or https:// URL");
-        }
-        if (url != null && url.matches("(?i).*(token|secret|key|sig|password)=.*|.*//[^/]*@.*|.*hooks\\.slack\\.com.*")) {
-            t.problem("url", "looks like it carries a secret: put it in an environment variable and name it with urlEnv");
+        if (url != null) {
+            io.stagedrollout.core.plan.UrlRule.check(t, "url", url, "put the URL in an environment variable and name it with urlEnv");
         }
         Set<String> on = new LinkedHashSet<>();
         List<String> events = t.has("on") ? t.stringList("on") : List.copyOf(Notification.EVENTS);

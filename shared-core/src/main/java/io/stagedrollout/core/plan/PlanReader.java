@@ -42,14 +42,26 @@ public final class PlanReader {
 
     private PlanReader() {}
 
+    /**
+     * The file's bytes, refused once it passes the limit: read with a bound rather than trusting its size, which is 0
+     * for /dev/zero, a pipe or a FIFO that never ends.
+     */
+    static byte[] readBounded(Path file) throws InvalidPlanException, IOException {
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(LocatedTree.MAX_BYTES + 1);
+        }
+        if (bytes.length > LocatedTree.MAX_BYTES) {
+            throw new InvalidPlanException(List.of(new Problem("", 0, "the plan is larger than " + LocatedTree.MAX_BYTES + " bytes")));
+        }
+        return bytes;
+    }
+
     public static RolloutPlan read(Path file) throws InvalidPlanException, IOException {
         if (Files.isDirectory(file)) {
             throw new InvalidPlanException(List.of(new Problem("", 0, file + " is a directory, not a plan file")));
         }
-        if (Files.size(file) > LocatedTree.MAX_BYTES) {
-            throw new InvalidPlanException(List.of(new Problem("", 0, "the plan is larger than " + LocatedTree.MAX_BYTES + " bytes")));
-        }
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes = readBounded(file);
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

@@ -33,18 +33,18 @@ public final class ConsoleProgress implements EngineListener {
     public synchronized void event(RolloutEvent e) {
         clearLine();
         String ring = e.ring() == null ? "" : "[" + e.ring() + "] ";
-        out.println(stamp(e.at()) + " " + ring + e.type() + ": " + e.reason());
+        out.println(stamp(e.at()) + " " + safe(ring + e.type() + ": " + e.reason()));
     }
 
     @Override
     public synchronized void output(String line) {
         clearLine();
-        out.println(stamp(Instant.now()) + " " + line);
+        out.println(stamp(Instant.now()) + " " + safe(line));
     }
 
     @Override
     public synchronized void progress(RolloutState s, Instant now) {
-        String line = describe(s, now);
+        String line = safe(describe(s, now));
         if (terminal) {
             out.print("\r\033[K" + line);
             out.flush();
@@ -85,6 +85,14 @@ public final class ConsoleProgress implements EngineListener {
             if (g.errors() > 0) sb.append(' ').append(g.errors()).append('!');
         }
         return sb.toString();
+    }
+
+    /**
+     * What this listener prints comes from outside (reasons, gate answers, an action's output): one line, no control
+     * sequence but this class's own, no credential.
+     */
+    private static String safe(String text) {
+        return io.stagedrollout.core.text.Printable.escape(io.stagedrollout.core.text.Redact.text(text));
     }
 
     private void clearLine() {

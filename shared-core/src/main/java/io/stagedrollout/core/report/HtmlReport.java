@@ -53,11 +53,11 @@ public final class HtmlReport {
                     .append("</td><td>").append(ReportText.percent(r.plannedPercent()))
                     .append(r.actualPercent() == null ? "" : " (actual " + ReportText.percent(r.actualPercent()) + ")")
                     .append("</td><td>").append(h(r.bake())).append("</td><td>").append(r.state()).append("</td><td>")
-                    .append(verdict(r.verdict())).append("</td><td>");
+                    .append(ringVerdict(r)).append("</td><td>");
             for (int i = 0; i < r.gates().size(); i++) {
                 GateRun g = r.gates().get(i);
                 if (i > 0) sb.append(", ");
-                sb.append(h(g.gate())).append(g.dryRun() ? " <em>(dry run)</em>" : "").append(' ').append(verdict(g.verdict()));
+                sb.append(h(g.gate())).append(g.dryRun() ? " <em>(dry run)</em>" : "").append(' ').append(gateVerdict(r, g));
             }
             sb.append("</td></tr>\n");
         }
@@ -66,11 +66,14 @@ public final class HtmlReport {
         for (RingRun r : t.rings()) {
             if (r.deployingAt() == null) continue;
             sb.append("<section class=\"ring\" id=\"ring-").append(r.index()).append("\">\n<h2>Ring ").append(r.index() + 1).append(": ")
-                    .append(h(r.name())).append(' ').append(verdict(r.verdict())).append("</h2>\n");
+                    .append(h(r.name())).append(' ').append(ringVerdict(r)).append("</h2>\n");
             if (r.reason() != null) sb.append("<p class=\"reason\">").append(h(r.reason())).append("</p>\n");
+            if (ReportText.override(r) != null) {
+                sb.append("<p class=\"reason\">Ring ").append(h(r.name())).append(' ').append(h(ReportText.override(r))).append(".</p>\n");
+            }
             for (GateRun g : r.gates()) {
                 sb.append("<h3>").append(h(g.gate())).append(" <small>(").append(h(g.kind())).append(g.dryRun() ? ", dry run: not counted" : "")
-                        .append(")</small> ").append(verdict(g.verdict())).append("</h3>\n");
+                        .append(")</small> ").append(gateVerdict(r, g)).append("</h3>\n");
                 sb.append("<p class=\"tally\">").append(h(ReportText.tally(g)));
                 if (!g.thresholds().isEmpty()) sb.append("; ").append(h(ReportText.thresholds(g)));
                 sb.append("</p>\n");
@@ -96,6 +99,19 @@ public final class HtmlReport {
         }
         sb.append("</table>\n</body>\n</html>\n");
         return sb.toString();
+    }
+
+    /** The ring's verdict, or how a person moved it on without one. */
+    private static String ringVerdict(RingRun r) {
+        if (r.promotedEarly()) return "<span class=\"verdict verdict-promoted\">promoted early</span>";
+        if (r.verdict() == null && "stopped".equals(r.state())) return "<span class=\"verdict verdict-none\">stopped</span>";
+        return verdict(r.verdict()) + (r.override() == null ? "" : " <span class=\"verdict verdict-promoted\">promoted over it</span>");
+    }
+
+    private static String gateVerdict(RingRun r, GateRun g) {
+        if (g.verdict() != null) return verdict(g.verdict());
+        String why = ReportText.undecided(r, g);
+        return why.equals("–") ? verdict(null) : "<span class=\"verdict verdict-none\">" + h(why) + "</span>";
     }
 
     private static String verdict(String v) {
@@ -246,9 +262,10 @@ public final class HtmlReport {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 
-    /** HTML text and attribute escaping. */
+    /** HTML text and attribute escaping, after {@link ReportText#safe}. */
     static String h(String s) {
         if (s == null) return "";
+        s = ReportText.safe(s);
         StringBuilder sb = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {
             switch (c) {
@@ -271,6 +288,7 @@ public final class HtmlReport {
             .status,.verdict{font-weight:600;padding:1px 6px;border-radius:10px;font-size:12px}
             .status-completed,.verdict-pass{background:#dafbe1;color:#116329}.status-rolled_back,.status-failed,.verdict-fail{background:#ffebe9;color:#a40e26}
             .verdict-inconclusive,.status-awaiting_approval{background:#fff8c5;color:#7d4e00}.verdict-error{background:#f1e4ff;color:#6e40c9}
+            .verdict-promoted{background:#ddf4ff;color:#0550ae}.verdict-none{color:#59636e;font-weight:400}
             .chart{display:block;max-width:100%;height:auto;background:#fff;border:1px solid #d0d7de;border-radius:6px}
             .axis line{stroke:#59636e;stroke-width:1}.axis line.grid{stroke:#eaeef2}.axis text,.chart text{font-size:11px;fill:#59636e}
             .exposure-line{fill:none;stroke:#0969da;stroke-width:2.5}.value-line{fill:none;stroke:#8c959f;stroke-width:1}

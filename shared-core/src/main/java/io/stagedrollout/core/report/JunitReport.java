@@ -68,8 +68,11 @@ public final class JunitReport {
                             .append(x(ReportText.tally(g))).append("</error>\n");
                 } else if (g.verdict() == null) {
                     rs++;
-                    cases.append("      <skipped message=\"").append(x(r.deployFailure() != null ? "the deploy failed; not measured"
-                            : "not decided yet: " + ReportText.tally(g))).append("\"/>\n");
+                    String notDecided = r.deployFailure() != null ? "the deploy failed; not measured"
+                            : r.promotedEarly() ? "not decided: ring " + r.name() + " was " + ReportText.override(r) + "; " + ReportText.tally(g)
+                            : "stopped".equals(r.state()) ? "not decided: the rollout stopped before the ring was judged; " + ReportText.tally(g)
+                            : "not decided yet: " + ReportText.tally(g);
+                    cases.append("      <skipped message=\"").append(x(notDecided)).append("\"/>\n");
                 }
                 if (!g.measurements().isEmpty()) {
                     cases.append("      <system-out>");
@@ -90,6 +93,7 @@ public final class JunitReport {
             prop(body, "bake", r.bake());
             prop(body, "state", r.state());
             if (r.verdict() != null) prop(body, "verdict", r.verdict());
+            if (r.override() != null) prop(body, "override", ReportText.override(r));
             body.append("    </properties>\n").append(cases).append("  </testsuite>\n");
             tests += rt;
             failures += rf;
@@ -104,10 +108,13 @@ public final class JunitReport {
 
     private record Span(java.time.Instant from, java.time.Instant to) {}
 
+    /** From the deploy to the gate's last measurement or the ring's end (a verdict, or a promote), whichever is later. */
     private static Span span(GateRun g, RingRun r) {
-        if (g.measurements().isEmpty()) return new Span(null, null);
-        java.time.Instant from = r.deployedAt() != null ? r.deployedAt() : g.measurements().get(0).at();
-        return new Span(from, g.measurements().get(g.measurements().size() - 1).at());
+        java.time.Instant from = r.deployedAt() != null ? r.deployedAt() : r.deployingAt();
+        java.time.Instant last = g.measurements().isEmpty() ? null : g.measurements().get(g.measurements().size() - 1).at();
+        if (from == null) from = last;
+        java.time.Instant to = r.concludedAt() == null || (last != null && last.isAfter(r.concludedAt())) ? last : r.concludedAt();
+        return new Span(from, to);
     }
 
     private static void prop(StringBuilder sb, String name, String value) {
@@ -117,6 +124,7 @@ public final class JunitReport {
     /** XML text and attribute escaping; characters XML 1.0 cannot carry become U+FFFD. */
     static String x(String s) {
         if (s == null) return "";
+        s = ReportText.safe(s);
         StringBuilder sb = new StringBuilder(s.length());
         s.codePoints().forEach(c -> {
             switch (c) {

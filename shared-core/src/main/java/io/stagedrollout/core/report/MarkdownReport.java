@@ -37,25 +37,26 @@ public final class MarkdownReport {
                     .append(ReportText.percent(r.plannedPercent()))
                     .append(r.actualPercent() == null ? "" : " (actual " + ReportText.percent(r.actualPercent()) + ")")
                     .append(" | ").append(r.bake()).append(" | ").append(r.state()).append(" | ")
-                    .append(r.verdict() == null ? "–" : badge(r.verdict())).append(" | ");
+                    .append(ringVerdict(r)).append(" | ");
             if (r.gates().isEmpty()) sb.append("–");
             for (int i = 0; i < r.gates().size(); i++) {
                 GateRun g = r.gates().get(i);
                 if (i > 0) sb.append(", ");
                 sb.append(md(g.gate())).append(g.dryRun() ? " (dry run)" : "").append(": ")
-                        .append(g.verdict() == null ? (g.measurements().isEmpty() ? "–" : "measuring") : g.verdict());
+                        .append(g.verdict() == null ? ReportText.undecided(r, g) : g.verdict());
             }
             sb.append(" |\n");
         }
         for (RingRun r : t.rings()) {
             if (r.deployingAt() == null) continue;
             sb.append("\n### Ring ").append(r.index() + 1).append(": ").append(md(r.name())).append(" — ")
-                    .append(r.verdict() == null ? r.state() : badge(r.verdict())).append("\n\n");
+                    .append(r.verdict() == null && r.override() == null ? r.state() : ringVerdict(r)).append("\n\n");
             if (r.reason() != null) sb.append(md(r.reason())).append("\n\n");
+            if (ReportText.override(r) != null) sb.append("Ring ").append(md(r.name())).append(' ').append(md(ReportText.override(r))).append(".\n\n");
             if (r.deployFailure() != null && r.reason() == null) sb.append("Deploy failed: ").append(md(r.deployFailure())).append("\n\n");
             for (GateRun g : r.gates()) {
                 sb.append("- **").append(md(g.gate())).append("** (").append(md(g.kind())).append(g.dryRun() ? ", dry run: not counted" : "")
-                        .append("): ").append(g.verdict() == null ? "not decided" : g.verdict()).append(" — ").append(ReportText.tally(g));
+                        .append("): ").append(g.verdict() == null ? ReportText.undecided(r, g) : g.verdict()).append(" — ").append(ReportText.tally(g));
                 if (!g.thresholds().isEmpty()) sb.append("; ").append(ReportText.thresholds(g));
                 sb.append('\n');
                 if (g.reason() != null) sb.append("  - ").append(md(g.reason())).append('\n');
@@ -73,6 +74,13 @@ public final class MarkdownReport {
         return sb.toString();
     }
 
+    /** The ring's verdict with a person's override: "⏭ promoted early", "⚠️ INCONCLUSIVE, promoted over it". */
+    private static String ringVerdict(RingRun r) {
+        if (r.promotedEarly()) return "⏭ promoted early" + (r.promotedBy() == null ? "" : " by " + md(r.promotedBy()));
+        if (r.verdict() == null) return "–";
+        return badge(r.verdict()) + (r.override() == null ? "" : ", promoted over it" + (r.promotedBy() == null ? "" : " by " + md(r.promotedBy())));
+    }
+
     private static String badge(String verdict) {
         return switch (verdict) {
             case "PASS" -> "✅ PASS";
@@ -85,6 +93,7 @@ public final class MarkdownReport {
     /** Escapes Markdown and HTML specials (tables, emphasis, links, raw HTML) and keeps text on one line. */
     static String md(String s) {
         if (s == null) return "";
+        s = ReportText.safe(s);
         StringBuilder sb = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {
             switch (c) {
@@ -101,6 +110,6 @@ public final class MarkdownReport {
 
     /** Inside inline code only backticks and line breaks matter. */
     private static String code(String s) {
-        return s == null ? "" : s.replace('`', '\'').replace('\n', ' ');
+        return s == null ? "" : ReportText.safe(s).replace('`', '\'');
     }
 }

@@ -12,6 +12,35 @@ import java.util.Locale;
 final class ReportText {
     private ReportText() {}
 
+    /**
+     * Text from outside (versions, names, reasons, gate answers) as a report shows it: one line, every control, bidi
+     * and zero-width character made visible, credentials in URLs masked. The format's own escaping comes after.
+     */
+    static String safe(String s) {
+        return io.stagedrollout.core.text.Printable.escape(io.stagedrollout.core.text.Redact.text(s));
+    }
+
+    /**
+     * How a person overrode the ring's judgement, or null: "promoted by alice before its bake ended", "promoted by
+     * alice over the verdict".
+     */
+    static String override(RolloutTimeline.RingRun r) {
+        if (r.override() == null) return null;
+        String who = r.promotedBy() == null ? "" : " by " + r.promotedBy();
+        return r.promotedEarly() ? "promoted" + who + " before its bake ended" : "promoted" + who + " over the verdict";
+    }
+
+    /** Why a gate without a verdict has none, in a word or a few. */
+    static String undecided(RolloutTimeline.RingRun r, GateRun g) {
+        return switch (r.state()) {
+            case "current" -> g.measurements().isEmpty() ? "–" : "measuring";
+            case "pending" -> "–";
+            default -> r.deployFailure() != null ? "not measured: the deploy failed"
+                    : r.promotedEarly() ? "not decided: promoted before the bake ended"
+                    : "stopped".equals(r.state()) ? "not decided: the rollout stopped first" : "not decided";
+        };
+    }
+
     static String time(Instant t) {
         return t == null ? "" : t.truncatedTo(ChronoUnit.SECONDS).toString();
     }

@@ -27,10 +27,20 @@ public record RolloutTimeline(
         List<ExposurePoint> exposure,
         List<RolloutEvent> events) {
 
-    /** A ring as planned and as it went. {@code state}: done, failed, current, pending. */
+    /**
+     * A ring as planned and as it went. {@code state}: done, failed, current, pending, or stopped (deployed, then the
+     * rollout was rolled back or aborted before the ring was judged). {@code override} is set when a person promoted
+     * the ring over its bake or its verdict: {@code bake} (before the bake ended, so its gates were not decided),
+     * {@code inconclusive} or {@code failed}; {@code promotedBy} names who promoted it then.
+     */
     public record RingRun(int index, String name, double plannedPercent, Double actualPercent, String bake,
             Instant deployingAt, Instant deployedAt, Instant concludedAt, String verdict, String reason,
-            String deployFailure, String state, List<GateRun> gates) {}
+            String deployFailure, String state, List<GateRun> gates, String override, String promotedBy) {
+        /** Promoted before its bake ended: its gates never reached a verdict. */
+        public boolean promotedEarly() {
+            return "bake".equals(override);
+        }
+    }
 
     /**
      * One gate in one ring: its measurements, its verdict (null while undecided or never reached) and the thresholds
@@ -112,6 +122,14 @@ public record RolloutTimeline(
                         }
                     }
                 }
+                case EventType.PROMOTED -> {
+                    if (b == null) break;
+                    if (ev.get("overrode") != null) {
+                        b.override = String.valueOf(ev.get("overrode"));
+                        b.promotedBy = e.actor() == null ? null : e.actor().name();
+                    }
+                    if (b.concludedAt == null) b.concludedAt = e.at(); // a forced promote ends the bake
+                }
                 case EventType.ROLLED_BACK -> {
                     current = 0;
                     exposure.add(new ExposurePoint(e.at(), 0, "rolled back"));
@@ -143,7 +161,7 @@ public record RolloutTimeline(
         final RolloutState state;
         Instant deployingAt, deployedAt, concludedAt;
         Double actual;
-        String verdict, reason, deployFailure;
+        String verdict, reason, deployFailure, override, promotedBy;
         final Map<String, GateBuilder> gates = new LinkedHashMap<>();
 
         Builder(int index, Ring ring, RolloutState state) {
@@ -161,12 +179,13 @@ public record RolloutTimeline(
             String st;
             if (deployingAt == null) st = "pending";
             else if (index == state.ringIndex() && state.status().isActive()) st = "current";
-            else if ("FAIL".equals(verdict) || "INCONCLUSIVE".equals(verdict)) st = "failed";
+            else if (("FAIL".equals(verdict) || "INCONCLUSIVE".equals(verdict)) && override == null) st = "failed";
+            else if (verdict == null && override == null && index >= state.ringIndex() && state.status() != Status.COMPLETED) st = "stopped";
             else st = "done";
             if (index == state.ringIndex() && state.status() == Status.COMPLETED) st = "done";
             return new RingRun(index, ring.name(), ring.exposure().percent(), actual, Durations.format(ring.bake()),
                     deployingAt, deployedAt, concludedAt, verdict, reason, deployFailure, st,
-                    gates.values().stream().map(GateBuilder::build).toList());
+                    gates.values().stream().map(GateBuilder::build).toList(), override, promotedBy);
         }
     }
 

@@ -150,4 +150,30 @@ class GateKindsTest {
             assertThat(m.value()).isEqualTo(0.01);
         }
     }
+
+    @Test
+    void aCounterResetOfOnePodIsTakenPerSeriesAsPrometheusIncreaseDoes() throws Exception {
+        // pod a restarted: its counters fell from 50,000 requests to 100, all 100 of them failures; pod b went on
+        AtomicInteger scrape = new AtomicInteger();
+        try (LocalHttpServer s = new LocalHttpServer().on("/metrics", () -> Answer.ok(scrape.getAndIncrement() == 0
+                ? "requests_total{pod=\"a\"} 50000\nrequests_total{pod=\"b\"} 50000\nerrors_total{pod=\"a\"} 10\n"
+                : "requests_total{pod=\"a\"} 100\nrequests_total{pod=\"b\"} 50100\nerrors_total{pod=\"a\"} 100\n"))) {
+            Measurement m = measure(gate("{kind: metrics, endpoint: \"" + s.url("/metrics") + "\", errors: errors_total, "
+                    + "total: requests_total, max: 0.01, window: 50ms}"));
+            // summed first, the reset hid behind pod b's growth: "0.0018 (90 of 50200)", a PASS
+            assertThat(m.outcome()).isEqualTo(Outcome.FAIL);
+            assertThat(m.summary()).isEqualTo("error ratio 0.45 > max 0.01 (90 of 200 requests)");
+        }
+    }
+
+    @Test
+    void aLongLabelOnAnUnrelatedMetricDoesNotStopTheGate() throws Exception {
+        String body = "build_info{commit=\"" + "c".repeat(1500) + "\"} 1\nerrors_total 0\nrequests_total %d\n";
+        AtomicInteger scrape = new AtomicInteger();
+        try (LocalHttpServer s = new LocalHttpServer().on("/metrics", () -> Answer.ok(String.format(body, 100 * (1 + scrape.getAndIncrement()))))) {
+            Measurement m = measure(gate("{kind: metrics, endpoint: \"" + s.url("/metrics") + "\", errors: errors_total, "
+                    + "total: requests_total, max: 0.01, window: 50ms}"));
+            assertThat(m.outcome()).isEqualTo(Outcome.PASS);
+        }
+    }
 }

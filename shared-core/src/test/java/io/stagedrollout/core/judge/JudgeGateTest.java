@@ -233,15 +233,26 @@ class JudgeGateTest {
     }
 
     @Test
-    void credentialsInTheUrlNeverReachTheSummary() throws Exception {
-        int port = serve();
-        answer = q -> new Object[] {500, "down"};
-        String gate = prometheusGate(port).replace("url: http://127.0.0.1:", "url: http://admin:hunter2@127.0.0.1:");
-        try (GateProbe probe = open(gate)) {
-            Measurement m = probe.measure(ctx(List.of()));
-            assertThat(m.outcome()).isEqualTo(Outcome.ERROR);
-            assertThat(m.summary()).contains("http://127.0.0.1:" + port + "/api/v1/query_range answered HTTP 500").doesNotContain("hunter2");
-        }
+    void credentialsInTheUrlAreRefusedWhenThePlanIsRead() {
+        String gate = prometheusGate(9).replace("url: http://127.0.0.1:", "url: http://admin:hunter2@127.0.0.1:");
+        assertThatThrownBy(() -> plan(gate)).isInstanceOf(InvalidPlanException.class)
+                .hasMessageContaining("source.url: must not carry a secret, but has credentials before '@'").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void credentialsInAStoredUrlNeverReachTheSummary() throws Exception {
+        // a plan stored before the URL rule existed still carries them: the second line of defence keeps them out
+        io.stagedrollout.core.plan.GateSpec valid = plan(prometheusGate(9)).gates().get("latency-judge");
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        String settings = mapper.writeValueAsString(valid.settings()).replace("http://127.0.0.1:", "http://admin:hunter2@127.0.0.1:");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stored = mapper.readValue(settings, Map.class);
+        var spec = new io.stagedrollout.core.plan.GateSpec(valid.name(), valid.kind(), valid.interval(), valid.count(), valid.initialDelay(),
+                valid.failureLimit(), valid.inconclusiveLimit(), valid.consecutiveErrorLimit(), valid.dryRun(), stored);
+        GateEnvironment env = new GateEnvironment(Map.of("PROM_TOKEN", "s3cret"), dir, HttpClient.newHttpClient(), Clock.fixed(NOW, ZoneOffset.UTC));
+        // the judge re-validates stored settings when it opens: refused, naming the field, never the secret
+        assertThatThrownBy(() -> GateKinds.find("judge").orElseThrow().open(spec, env))
+                .hasMessageContaining("source.url: must not carry a secret").hasMessageNotContaining("hunter2");
     }
 
     @Test

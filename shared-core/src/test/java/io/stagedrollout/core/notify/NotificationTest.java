@@ -150,6 +150,7 @@ class NotificationTest {
         notifyBlock = "  hook: {kind: webhook, urlEnv: HOOK_URL, on: [started], retries: 3, backoff: 20ms}\n";
         RolloutEngine e = engine();
         e.start(TestRollouts.plan(plan(notifyBlock)), "2.0.0", "1.0.0", ALICE);
+        awaitCondition(() -> calls.get() == 3 && server.requests.size() == 3);
         e.close();
         assertThat(calls.get()).isEqualTo(3);
         assertThat(bodies(server, "/hook")).extracting(n -> n.get("event").asText()).containsOnly("started");
@@ -167,7 +168,8 @@ class NotificationTest {
         RolloutEngine e = engine();
         RolloutState end = rollOut(e);
         assertThat(end.status()).isEqualTo(Status.COMPLETED);
-        e.close(); // drains the deliveries, which journal their failure
+        awaitCondition(() -> e.history(KEY).stream().filter(ev -> ev.type().equals(EventType.NOTIFY_FAILED)).count() == 2);
+        e.close();
         List<RolloutEvent> failed = e.history(KEY).stream().filter(ev -> ev.type().equals(EventType.NOTIFY_FAILED)).toList();
         assertThat(failed).hasSize(2);
         assertThat(failed).extracting(ev -> ev.evidence().get("event")).containsExactlyInAnyOrder("started", "completed");
@@ -195,6 +197,7 @@ class NotificationTest {
             assertThat(rollOut(e).status()).isEqualTo(Status.COMPLETED);
             assertThat(server.requests).hasSizeLessThanOrEqualTo(1);
             release.countDown();
+            awaitCondition(() -> bodies(server, "/hook").size() == 5);
         }
         assertThat(bodies(server, "/hook")).hasSize(5);
     }
@@ -204,9 +207,40 @@ class NotificationTest {
         notifyBlock = "  chat: {kind: slack, urlEnv: SLACK_WEBHOOK_URL, on: [started]}\n";
         RolloutEngine e = engine();
         e.start(TestRollouts.plan(plan(notifyBlock)), "2.0.0", "1.0.0", ALICE);
+        awaitCondition(() -> e.history(KEY).stream().anyMatch(ev -> ev.type().equals(EventType.NOTIFY_FAILED)));
         e.close();
         assertThat(e.history(KEY)).filteredOn(ev -> ev.type().equals(EventType.NOTIFY_FAILED)).singleElement()
                 .satisfies(ev -> assertThat(ev.reason()).contains("SLACK_WEBHOOK_URL is not set"));
+    }
+
+    @Test
+    void aTargetThatNeverAnswersHoldsACommandUpOnlyForTheCloseWaitAndIsJournaled() throws Exception {
+        try (var silent = new io.stagedrollout.core.testing.HostileHttpServer(io.stagedrollout.core.testing.HostileHttpServer.Mode.SILENT)) {
+            env.put("HOOK_URL", silent.url("/hook/" + TOKEN));
+            notifyBlock = "  hook: {kind: webhook, urlEnv: HOOK_URL, on: [started], timeout: 5s, retries: 3, backoff: 1s}\n";
+            RolloutEngine e = engine();
+            e.start(TestRollouts.plan(plan(notifyBlock)), "2.0.0", "1.0.0", ALICE);
+            awaitCondition(() -> silent.requests.size() == 1);
+            long t0 = System.nanoTime();
+            e.close();
+            // 4 attempts of 5 s with 1+2+4 s of backoff would take 27 s; the command waits only Notifier.CLOSE_WAIT
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(20));
+            assertThat(e.history(KEY)).filteredOn(ev -> ev.type().equals(EventType.NOTIFY_FAILED)).singleElement().satisfies(ev -> {
+                assertThat(ev.reason()).contains("could not notify hook (webhook) of started",
+                        "not delivered before the command ended: attempt 1 of 4 was still waiting for an answer");
+                assertThat(ev.evidence()).containsEntry("attempts", 1);
+            });
+            assertNoTokenAnywhere();
+        }
+    }
+
+    /** Waits for something another thread does, with a generous deadline (no fixed sleep stands in for it). */
+    static void awaitCondition(java.util.concurrent.Callable<Boolean> done) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!done.call()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 60 s");
+            Thread.sleep(20);
+        }
     }
 
     void assertNoTokenAnywhere() throws Exception {

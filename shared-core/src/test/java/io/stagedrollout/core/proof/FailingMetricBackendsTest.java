@@ -89,6 +89,12 @@ class FailingMetricBackendsTest {
                 new Fault("metrics: +Inf", METRICS, new Answer(200, "requests_total +Inf\nerrors_total 0\n", 0), End.HELD_AFTER_ERRORS),
                 new Fault("metrics: wrong type (text value)", METRICS, new Answer(200, "requests_total many\nerrors_total few\n", 0), End.HELD_AFTER_ERRORS),
                 new Fault("metrics: wrong series only", METRICS, new Answer(200, "other_total 5\n", 0), End.HELD_AFTER_ERRORS),
+                new Fault("metrics: a malformed line of an asked-for series", METRICS, new Answer(200,
+                        "requests_total{pod=\"a\"} 100\nrequests_total{pod=\"b\" 50\nerrors_total 0\n", 0), End.HELD_AFTER_ERRORS),
+                new Fault("metrics: an asked-for line longer than 64 KiB", METRICS, new Answer(200,
+                        "requests_total{path=\"" + "x".repeat(70_000) + "\"} 100\nerrors_total 0\n", 0), End.HELD_AFTER_ERRORS),
+                new Fault("metrics: more series than a selector may match", METRICS, new Answer(200,
+                        manySeries(10_001) + "errors_total 0\n", 0), End.HELD_AFTER_ERRORS),
                 new Fault("metrics: counters that never move", METRICS, new Answer(200, "requests_total 100\nerrors_total 0\n", 0), End.HELD_INCONCLUSIVE),
                 new Fault("http: 503", HTTP, new Answer(503, "down", 0), End.REVERTED_ON_FAIL),
                 new Fault("http: timeout", HTTP, new Answer(200, "ok", 1500), End.HELD_AFTER_ERRORS),
@@ -98,7 +104,15 @@ class FailingMetricBackendsTest {
                 new Fault("http: NaN in JSON", HTTP_JSON, new Answer(200, "{\"status\": NaN}", 0), End.HELD_AFTER_ERRORS),
                 new Fault("http: empty JSON", HTTP_JSON, new Answer(200, "{}", 0), End.HELD_INCONCLUSIVE),
                 new Fault("http: empty body", HTTP_JSON, new Answer(200, "", 0), End.HELD_INCONCLUSIVE),
+                new Fault("http: terminal escapes in the answer", HTTP_JSON, new Answer(200, "{\"status\": \"UP\\u001b[2K\\r\\nUP\"}", 0),
+                        End.REVERTED_ON_FAIL),
                 new Fault("http: wrong type of field", HTTP_JSON, new Answer(200, "{\"status\": {\"UP\": true}}", 0), End.REVERTED_ON_FAIL));
+    }
+
+    static String manySeries(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) sb.append("requests_total{pod=\"p").append(i).append("\"} 1\n");
+        return sb.toString();
     }
 
     static Stream<Arguments> faultsAndRingPolicies() {
@@ -112,6 +126,8 @@ class FailingMetricBackendsTest {
         RolloutState s = runOneRing(fault.gate().replace("URL", backend.url("/m")), onInconclusive);
 
         assertThat(measurements()).as("measurements").isNotEmpty().noneMatch(e -> e.reason() != null && e.reason().contains(" PASS"));
+        assertThat(measurements()).as("what a backend answered is journaled printable")
+                .noneMatch(e -> e.reason() != null && e.reason().codePoints().anyMatch(io.stagedrollout.core.text.Printable::unsafe));
         assertThat(s.verdict()).as("the ring has a verdict").isNotNull();
         GateProgress tallies = s.verdict().gates().get(0).progress();
         assertThat(tallies.passed()).as("passed measurements").isZero();

@@ -74,7 +74,8 @@ class JunitReportTest {
 
     @Test
     void textIsEscapedForXml() throws Exception {
-        assertThat(JunitReport.x("a<b & \"c\" \u0001")).isEqualTo("a&lt;b &amp; &quot;c&quot; \uFFFD");
+        // control characters are shown as visible escapes (Printable), never dropped or passed raw
+        assertThat(JunitReport.x("a<b & \"c\" \u0001")).isEqualTo("a&lt;b &amp; &quot;c&quot; \\u0001");
         Rollouts r = Rollouts.badVersion();
         String xml = JunitReport.render(r.state, r.journal);
         assertThat(xml).doesNotContain("<script>").contains("&lt;script&gt;");

@@ -110,4 +110,33 @@ final class Rollouts {
         for (int i = 0; i < 3; i++) r.measure(2, "error-rate", Outcome.PASS, 0.005, "ok", 410 + 30 * i);
         return r;
     }
+
+    /** 2.2.0 pushed through by a person: each ring promoted with force before its bake ended; completed. */
+    static Rollouts forcedPromotes() {
+        Rollouts r = new Rollouts();
+        r.apply(new Command.Start(plan(), "2.2.0", "2.1.0", "r-forced", CI), 0)
+                .apply(new Command.BeginRing(0, CI), 1)
+                .apply(new Command.RingDeployed(0, true, "deployed", null, CI), 10)
+                .measure(0, "error-rate", Outcome.PASS, 0.002, "error ratio 0.002 <= max 0.01 (2 of 1000 requests)", 10)
+                .apply(new Command.Promote("canary", true, "hotfix INC-4711", ALICE), 40)
+                .apply(new Command.BeginRing(1, CI), 41)
+                .apply(new Command.RingDeployed(1, true, "deployed", null, CI), 50)
+                .apply(new Command.Promote("early-adopters", true, "hotfix INC-4711", ALICE), 70)
+                .apply(new Command.BeginRing(2, CI), 71)
+                .apply(new Command.RingDeployed(2, true, "deployed", null, CI), 80)
+                .apply(new Command.Promote("everyone", true, "hotfix INC-4711", ALICE), 100);
+        return r;
+    }
+
+    /** 2.3.0 rolled back by a person while the canary was still baking. */
+    static Rollouts rolledBackWhileBaking() {
+        Rollouts r = new Rollouts();
+        r.apply(new Command.Start(plan(), "2.3.0", "2.1.0", "r-stopped", CI), 0)
+                .apply(new Command.BeginRing(0, CI), 1)
+                .apply(new Command.RingDeployed(0, true, "deployed", null, CI), 10)
+                .measure(0, "error-rate", Outcome.PASS, 0.002, "ok", 10)
+                .apply(new Command.Rollback("pager", ALICE), 30)
+                .apply(new Command.RevertFinished(true, "reverted", CI), 40);
+        return r;
+    }
 }

@@ -12,7 +12,8 @@ import io.stagedrollout.core.plan.Templates;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.stagedrollout.core.http.BoundedHttp;
+import io.stagedrollout.core.text.Redact;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Locale;
@@ -44,12 +45,12 @@ public final class WebhookAction implements ActionKind {
         String url = r.requiredString("url");
         if (url != null) {
             Templates.check(r, "url", url);
-            if (!url.startsWith("http://") && !url.startsWith("https://")) r.problem("url", "must start with http:// or https://");
+            io.stagedrollout.core.plan.UrlRule.check(r, "url", url, "name the environment variable holding the token in tokenEnv");
         }
         String method = r.choice("method", "post", "post", "put", "patch").toUpperCase(Locale.ROOT);
         Map<String, String> headers = r.stringMap("headers");
         for (String h : headers.keySet()) {
-            if (h.equalsIgnoreCase("authorization")) {
+            if (h.equalsIgnoreCase("authorization") || io.stagedrollout.core.text.Redact.isSecretName(h)) {
                 r.problem("headers." + h, "must not hold a secret in the plan; name the variable holding the token in tokenEnv");
             }
         }
@@ -69,12 +70,19 @@ public final class WebhookAction implements ActionKind {
     public Action open(ActionSpec spec, ActionEnvironment env) {
         Config c = config(SpecReader.of(spec.settings(), "actions." + spec.name(), new ArrayList<>()));
         return request -> {
-            String url = Templates.render(c.url(), request.variables(), Templates::urlEncode);
+            String target = Templates.render(c.url(), request.variables(), Templates::urlEncode);
+            String url = Redact.url(target); // as shown in output and the journal
             ObjectNode body = JSON.valueToTree(c.body());
             body.put("operation", request.operation().name());
             ObjectNode rollout = body.putObject("rollout");
             request.variables().forEach(rollout::put);
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(c.timeout())
+            HttpRequest.Builder b;
+            try {
+                b = HttpRequest.newBuilder(URI.create(target));
+            } catch (IllegalArgumentException e) {
+                return ActionResult.failed("not a valid URL: " + url);
+            }
+            b.timeout(c.timeout())
                     .header("Content-Type", "application/json")
                     .method(c.method(), HttpRequest.BodyPublishers.ofString(body.toString()));
             c.headers().forEach(b::header);
@@ -89,14 +97,16 @@ public final class WebhookAction implements ActionKind {
             for (int attempt = 0; attempt <= c.retries(); attempt++) {
                 if (attempt > 0) Thread.sleep(Math.min(10_000, 500L << attempt));
                 try {
-                    HttpResponse<String> resp = env.http().send(b.build(), HttpResponse.BodyHandlers.ofString());
-                    int s = resp.statusCode();
+                    // timeout bounds the whole exchange; only the status matters, so little of the body is kept
+                    int s = BoundedHttp.send(env.http(), b.build(), c.timeout(), BoundedHttp.MAX_ACKNOWLEDGEMENT).status();
                     if (s / 100 == 2) {
                         request.output().accept(c.method() + " " + url + " -> " + s);
                         return ActionResult.ok(c.method() + " " + url + " answered " + s);
                     }
                     last = c.method() + " " + url + " answered " + s;
                     if (s < 500 && s != 429) return ActionResult.failed(last);
+                } catch (java.net.http.HttpTimeoutException e) {
+                    last = "no complete answer from " + url + " within " + BoundedHttp.describe(c.timeout());
                 } catch (IOException e) {
                     last = "cannot reach " + url + ": " + e.getClass().getSimpleName();
                 }

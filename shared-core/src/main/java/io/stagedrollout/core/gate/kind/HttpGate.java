@@ -10,10 +10,13 @@ import io.stagedrollout.core.gate.Outcome;
 import io.stagedrollout.core.plan.GateSpec;
 import io.stagedrollout.core.plan.SpecReader;
 import io.stagedrollout.core.plan.Templates;
+import io.stagedrollout.core.plan.UrlRule;
+import io.stagedrollout.core.http.BoundedHttp;
+import io.stagedrollout.core.text.Printable;
+import io.stagedrollout.core.text.Redact;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +50,7 @@ public final class HttpGate implements GateKind {
         String url = r.requiredString("url");
         if (url != null) {
             Templates.check(r, "url", url);
-            if (!url.startsWith("http://") && !url.startsWith("https://")) r.problem("url", "must start with http:// or https://");
+            UrlRule.check(r, "url", url, UrlRule.USE_TOKEN_ENV);
         }
         String method = r.choice("method", "get", "get", "head", "post").toUpperCase(java.util.Locale.ROOT);
         List<Integer> statuses = new ArrayList<>();
@@ -75,9 +78,14 @@ public final class HttpGate implements GateKind {
     public GateProbe open(GateSpec spec, GateEnvironment env) {
         Config c = config(SpecReader.of(spec.settings(), spec.name(), new ArrayList<>()));
         return ctx -> {
-            String url = Templates.render(c.url(), ctx.variables(), Templates::urlEncode);
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(c.timeout())
-                    .method(c.method(), HttpRequest.BodyPublishers.noBody());
+            String target = Templates.render(c.url(), ctx.variables(), Templates::urlEncode);
+            String url = Redact.url(target); // the URL as shown: a stored plan from before the URL rule may carry a secret
+            HttpRequest.Builder b;
+            try {
+                b = HttpRequest.newBuilder(URI.create(target)).timeout(c.timeout()).method(c.method(), HttpRequest.BodyPublishers.noBody());
+            } catch (IllegalArgumentException e) {
+                return Measurement.error(spec.name(), env.clock().instant(), "not a valid URL: " + url);
+            }
             if (c.tokenEnv() != null) {
                 String token = env.env().get(c.tokenEnv());
                 if (token == null || token.isEmpty()) {
@@ -86,43 +94,49 @@ public final class HttpGate implements GateKind {
                 b.header("Authorization", "Bearer " + token);
             }
             long t0 = System.nanoTime();
-            HttpResponse<String> resp;
+            BoundedHttp.Response resp;
             try {
-                resp = env.http().send(b.build(), HttpResponse.BodyHandlers.ofString());
+                // timeout is a deadline for the whole exchange: a body that trickles in is an error on time
+                resp = BoundedHttp.send(env.http(), b.build(), c.timeout(), BoundedHttp.MAX_DOCUMENT);
             } catch (HttpTimeoutException e) {
-                return Measurement.error(spec.name(), env.clock().instant(), "no answer from " + url + " within " + c.timeout().toMillis() + " ms");
+                return Measurement.error(spec.name(), env.clock().instant(), "no complete answer from " + url + " within "
+                        + BoundedHttp.describe(c.timeout()));
             } catch (IOException e) {
-                return Measurement.error(spec.name(), env.clock().instant(), "cannot reach " + url + ": " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
+                return Measurement.error(spec.name(), env.clock().instant(), "cannot reach " + url + ": " + BoundedHttp.describe(e));
             }
             double ms = (System.nanoTime() - t0) / 1e6;
             var at = env.clock().instant();
-            Map<String, Object> data = Map.of("status", resp.statusCode(), "latencyMs", Math.round(ms));
-            if (!c.expectStatus().contains(resp.statusCode())) {
-                return new Measurement(spec.name(), at, Outcome.FAIL, (double) resp.statusCode(),
-                        "GET " + url + " answered " + resp.statusCode() + ", expected " + c.expectStatus(), data);
+            Map<String, Object> data = Map.of("status", resp.status(), "latencyMs", Math.round(ms));
+            if (!c.expectStatus().contains(resp.status())) {
+                return new Measurement(spec.name(), at, Outcome.FAIL, (double) resp.status(),
+                        c.method() + " " + url + " answered " + resp.status() + ", expected " + c.expectStatus(), data);
             }
             if (c.maxLatency() != null && ms > c.maxLatency().toMillis()) {
                 return new Measurement(spec.name(), at, Outcome.FAIL, ms, String.format(java.util.Locale.ROOT,
                         "%s took %.0f ms > maxLatency %d ms", url, ms, c.maxLatency().toMillis()), data);
             }
             if (c.jsonPointer() != null) {
+                if (resp.truncated()) {
+                    return new Measurement(spec.name(), at, Outcome.ERROR, null, url + " answered more than "
+                            + BoundedHttp.size(BoundedHttp.MAX_DOCUMENT) + "; a health answer is expected to be small", data);
+                }
                 JsonNode field;
                 try {
-                    field = JSON.readTree(resp.body()).at(c.jsonPointer());
+                    JsonNode root = JSON.readTree(resp.text());
+                    field = root == null ? null : root.at(c.jsonPointer());
                 } catch (IOException e) {
                     return new Measurement(spec.name(), at, Outcome.ERROR, null, url + " did not answer JSON", data);
                 }
-                if (field.isMissingNode()) {
+                if (field == null || field.isMissingNode()) {
                     return new Measurement(spec.name(), at, Outcome.INCONCLUSIVE, null, url + " has no field " + c.jsonPointer(), data);
                 }
                 if (c.jsonEquals() != null && !c.jsonEquals().equals(field.asText())) {
                     return new Measurement(spec.name(), at, Outcome.FAIL, null, url + " " + c.jsonPointer() + " is '"
-                            + abbreviate(field.asText()) + "', expected '" + c.jsonEquals() + "'", data);
+                            + Printable.escape(abbreviate(field.asText())) + "', expected '" + Printable.escape(c.jsonEquals()) + "'", data);
                 }
             }
             return new Measurement(spec.name(), at, Outcome.PASS, ms, String.format(java.util.Locale.ROOT,
-                    "%s answered %d in %.0f ms", url, resp.statusCode(), ms), data);
+                    "%s answered %d in %.0f ms", url, resp.status(), ms), data);
         };
     }
 

@@ -11,6 +11,10 @@ import io.stagedrollout.core.gate.Thresholds;
 import io.stagedrollout.core.plan.GateSpec;
 import io.stagedrollout.core.plan.SpecReader;
 import io.stagedrollout.core.plan.Templates;
+import io.stagedrollout.core.plan.UrlRule;
+import io.stagedrollout.core.http.BoundedHttp;
+import io.stagedrollout.core.text.Printable;
+import io.stagedrollout.core.text.Redact;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -32,13 +36,20 @@ import java.util.OptionalDouble;
  *              max: 0.01, minRequests: 20, window: 5s, interval: 30s, failureLimit: 1}
  * </pre>
  * The first measurement of a ring (or after a restart, when no earlier counters are kept) scrapes twice,
- * {@code window} apart. A counter that went down was reset, and its new value is the increase. Too little traffic
- * is INCONCLUSIVE: no data never passes.
+ * {@code window} apart. Increases are taken per series, the way Prometheus' {@code increase()} does: a series whose
+ * counter went down was reset (a restarted pod) and its new value is its increase; a series that appeared since the
+ * last scrape counts whole; one that disappeared counts nothing. (Summing first would hide a reset behind the other
+ * series' growth.) Too little traffic is INCONCLUSIVE: no data never passes.
  */
 public final class MetricsGate implements GateKind {
     static final String ERRORS = "errors";
     static final String TOTAL = "total";
     static final String SCRAPED_AT = "scrapedAt";
+    /** Per-series counter values of a scrape, kept with the measurement so the next one can take increases per series. */
+    static final String ERROR_SERIES = "errorSeries";
+    static final String TOTAL_SERIES = "totalSeries";
+    /** Series kept per counter in a measurement's data; with more, increases fall back to the sums. */
+    static final int MAX_KEPT_SERIES = 200;
 
     record Config(String endpoint, OpenMetrics.Selector errors, OpenMetrics.Selector total, String errorsText,
             String totalText, Thresholds thresholds, double minRequests, Duration window, Duration timeout, String tokenEnv) {}
@@ -57,7 +68,7 @@ public final class MetricsGate implements GateKind {
         String endpoint = r.requiredString("endpoint");
         if (endpoint != null) {
             Templates.check(r, "endpoint", endpoint);
-            if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) r.problem("endpoint", "must start with http:// or https://");
+            UrlRule.check(r, "endpoint", endpoint, UrlRule.USE_TOKEN_ENV);
         }
         OpenMetrics.Selector errors = selector(r, ERRORS);
         OpenMetrics.Selector total = selector(r, TOTAL);
@@ -88,12 +99,29 @@ public final class MetricsGate implements GateKind {
         return new Probe(spec.name(), c, env);
     }
 
-    private record Scrape(double errors, double total, Instant at) {}
+    /** A scrape: the sums, and (when known) each series' value. */
+    private record Scrape(double errors, double total, Map<String, Double> errorSeries, Map<String, Double> totalSeries, Instant at) {}
+
+    /**
+     * How much the counters grew from {@code before} to {@code now}, per series when both scrapes kept them, else
+     * from the sums (an older measurement, or more series than are kept).
+     */
+    static double increase(double beforeSum, double nowSum, Map<String, Double> before, Map<String, Double> now) {
+        if (before == null || now == null) return nowSum >= beforeSum ? nowSum - beforeSum : nowSum;
+        double sum = 0;
+        for (var e : now.entrySet()) {
+            Double b = before.get(e.getKey());
+            double v = e.getValue();
+            sum += b == null ? v : v >= b ? v - b : v;
+        }
+        return sum;
+    }
 
     private record Probe(String gate, Config c, GateEnvironment env) implements GateProbe {
         @Override
         public Measurement measure(MeasureContext ctx) throws InterruptedException {
             String url = Templates.render(c.endpoint(), ctx.variables(), Templates::urlEncode);
+            // (scrape() shows it redacted)
             Scrape before = previous(ctx);
             Object nowOrError;
             if (before == null) {
@@ -105,13 +133,14 @@ public final class MetricsGate implements GateKind {
             nowOrError = scrape(url);
             if (nowOrError instanceof String error) return Measurement.error(gate, env.clock().instant(), error);
             Scrape now = (Scrape) nowOrError;
-            // a counter that went down was reset; its current value is what accrued since
-            double dErrors = now.errors() >= before.errors() ? now.errors() - before.errors() : now.errors();
-            double dTotal = now.total() >= before.total() ? now.total() - before.total() : now.total();
+            double dErrors = increase(before.errors(), now.errors(), before.errorSeries(), now.errorSeries());
+            double dTotal = increase(before.total(), now.total(), before.totalSeries(), now.totalSeries());
             Map<String, Object> data = new LinkedHashMap<>();
             data.put(ERRORS, now.errors());
             data.put(TOTAL, now.total());
             data.put(SCRAPED_AT, now.at().toString());
+            if (now.errorSeries() != null) data.put(ERROR_SERIES, now.errorSeries());
+            if (now.totalSeries() != null) data.put(TOTAL_SERIES, now.totalSeries());
             data.put("deltaErrors", dErrors);
             data.put("deltaTotal", dTotal);
             if (dTotal < c.minRequests()) {
@@ -130,38 +159,92 @@ public final class MetricsGate implements GateKind {
             for (int i = prev.size() - 1; i >= 0; i--) {
                 Map<String, Object> d = prev.get(i).data();
                 if (d.get(ERRORS) instanceof Number e && d.get(TOTAL) instanceof Number t && d.get(SCRAPED_AT) instanceof String at) {
-                    return new Scrape(e.doubleValue(), t.doubleValue(), Instant.parse(at));
+                    return new Scrape(e.doubleValue(), t.doubleValue(), kept(d.get(ERROR_SERIES)), kept(d.get(TOTAL_SERIES)), parseInstant(at));
                 }
             }
             return null;
         }
 
+        /**
+         * Series by a short fingerprint of their labels instead of the labels themselves: the journal keeps what it
+         * needs to tell series apart, never a label value (which may be long, or carry what an exporter should not
+         * have exposed).
+         */
+        private static Map<String, Double> fingerprints(Map<String, Double> series) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            try {
+                var sha = java.security.MessageDigest.getInstance("SHA-256");
+                for (var e : series.entrySet()) {
+                    byte[] d = sha.digest(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    out.merge(java.util.HexFormat.of().formatHex(d, 0, 8), e.getValue(), Double::sum);
+                }
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e); // every JDK has SHA-256
+            }
+            return out;
+        }
+
+        /** Series values read back from a stored measurement; null when absent or not numbers. */
+        private static Map<String, Double> kept(Object o) {
+            if (!(o instanceof Map<?, ?> m)) return null;
+            Map<String, Double> out = new LinkedHashMap<>();
+            for (var e : m.entrySet()) {
+                if (!(e.getValue() instanceof Number n)) return null;
+                out.put(String.valueOf(e.getKey()), n.doubleValue());
+            }
+            return out;
+        }
+
+        private static Instant parseInstant(String at) {
+            try {
+                return Instant.parse(at);
+            } catch (RuntimeException e) {
+                return Instant.EPOCH;
+            }
+        }
+
         /** A Scrape, or a String saying what went wrong. */
-        private Object scrape(String url) throws InterruptedException {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(c.timeout()).GET()
-                    .header("Accept", "application/openmetrics-text, text/plain");
+        private Object scrape(String target) throws InterruptedException {
+            String url = Redact.url(target);
+            HttpRequest.Builder b;
+            try {
+                b = HttpRequest.newBuilder(URI.create(target)).timeout(c.timeout()).GET()
+                        .header("Accept", "application/openmetrics-text, text/plain");
+            } catch (IllegalArgumentException e) {
+                return "not a valid URL: " + url;
+            }
             if (c.tokenEnv() != null) {
                 String token = env.env().get(c.tokenEnv());
                 if (token == null || token.isEmpty()) return "the environment variable " + c.tokenEnv() + " holding the token is not set";
                 b.header("Authorization", "Bearer " + token);
             }
-            HttpResponse<String> resp;
+            BoundedHttp.Response resp;
             try {
-                resp = env.http().send(b.build(), HttpResponse.BodyHandlers.ofString());
+                resp = BoundedHttp.send(env.http(), b.build(), c.timeout(), BoundedHttp.MAX_EXPOSITION);
             } catch (java.net.http.HttpTimeoutException e) {
-                return "no answer from " + url + " within " + c.timeout().toMillis() + " ms";
+                return "no complete answer from " + url + " within " + BoundedHttp.describe(c.timeout());
             } catch (IOException e) {
-                return "cannot scrape " + url + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+                return "cannot scrape " + url + ": " + BoundedHttp.describe(e);
             }
-            if (resp.statusCode() / 100 != 2) return url + " answered HTTP " + resp.statusCode();
-            OptionalDouble errors = OpenMetrics.sum(resp.body(), c.errors());
-            OptionalDouble total = OpenMetrics.sum(resp.body(), c.total());
-            if (total.isEmpty()) return url + " exposes no series matching " + c.totalText();
-            if (!Double.isFinite(total.getAsDouble()) || (errors.isPresent() && !Double.isFinite(errors.getAsDouble()))) {
-                return url + " exposes a counter that is not a finite number";
+            if (resp.status() / 100 != 2) return url + " answered HTTP " + resp.status();
+            if (resp.truncated()) return url + " answered more than " + BoundedHttp.size(BoundedHttp.MAX_EXPOSITION) + " of metrics";
+            Map<String, Double> errors;
+            Map<String, Double> total;
+            try {
+                String body = resp.text();
+                errors = OpenMetrics.series(body, c.errors());
+                total = OpenMetrics.series(body, c.total());
+            } catch (OpenMetrics.Malformed e) {
+                return url + ": " + e.getMessage();
             }
+            if (total.isEmpty()) return url + " exposes no series matching " + Printable.escape(c.totalText());
+            double errorSum = 0, totalSum = 0;
+            for (double v : errors.values()) errorSum += v;
+            for (double v : total.values()) totalSum += v;
+            if (!Double.isFinite(totalSum) || !Double.isFinite(errorSum)) return url + " exposes a counter that is not a finite number";
             // no error series at all means no error was ever counted (many exporters create it lazily)
-            return new Scrape(errors.orElse(0), total.getAsDouble(), env.clock().instant());
+            boolean keep = errors.size() <= MAX_KEPT_SERIES && total.size() <= MAX_KEPT_SERIES;
+            return new Scrape(errorSum, totalSum, keep ? fingerprints(errors) : null, keep ? fingerprints(total) : null, env.clock().instant());
         }
     }
 }

@@ -8,15 +8,15 @@ import io.stagedrollout.core.gate.MeasureContext;
 import io.stagedrollout.core.gate.Measurement;
 import io.stagedrollout.core.gate.Outcome;
 import io.stagedrollout.core.gate.Thresholds;
+import io.stagedrollout.core.http.BoundedHttp;
 import io.stagedrollout.core.plan.GateSpec;
 import io.stagedrollout.core.plan.SpecReader;
 import io.stagedrollout.core.plan.Templates;
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,10 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -122,7 +118,7 @@ public final class PrometheusGate implements GateKind {
         Map<String, String> headers = r.stringMap("headers");
         headers.forEach((name, value) -> {
             if (!HEADER_NAME.matcher(name).matches()) r.problem("headers." + name, "is not a valid HTTP header name");
-            if (name.equalsIgnoreCase("authorization")) {
+            if (name.equalsIgnoreCase("authorization") || io.stagedrollout.core.text.Redact.isSecretName(name)) {
                 r.problem("headers." + name, "secrets never go in a plan: use tokenEnv, or username and passwordEnv");
             }
             if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) r.problem("headers." + name, "is set by the HTTP client itself");
@@ -201,32 +197,23 @@ public final class PrometheusGate implements GateKind {
             } catch (MissingSetting e) {
                 return error(e.getMessage() + shown, data);
             }
-            HttpResponse<byte[]> resp;
-            CompletableFuture<HttpResponse<byte[]>> pending = env.http().sendAsync(request, capped());
+            BoundedHttp.Response resp;
             try {
-                // the request timeout covers the wait for headers; this deadline covers a body that trickles
-                resp = pending.get(c.timeout().toMillis() + 500, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                pending.cancel(true);
-                throw e;
-            } catch (TimeoutException e) {
-                pending.cancel(true);
+                // timeout is a deadline for the whole exchange, a body that trickles in included
+                resp = BoundedHttp.send(env.http(), request, c.timeout(), MAX_ANSWER_BYTES);
+            } catch (HttpTimeoutException e) {
                 return error(timedOut() + shown, data);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof HttpTimeoutException) return error(timedOut() + shown, data);
-                if (cause instanceof ConnectException) {
-                    return error("cannot reach Prometheus at " + server() + ": connection refused or unreachable" + shown, data);
-                }
-                return error("cannot query Prometheus at " + server() + ": " + cause.getClass().getSimpleName()
-                        + (cause.getMessage() == null ? "" : " " + cause.getMessage()) + shown, data);
+            } catch (ConnectException e) {
+                return error("cannot reach Prometheus at " + server() + ": connection refused or unreachable" + shown, data);
+            } catch (IOException e) {
+                return error("cannot query Prometheus at " + server() + ": " + BoundedHttp.describe(e) + shown, data);
             }
-            if (resp.body() == null) {
-                return error("Prometheus answered more than " + (MAX_ANSWER_BYTES >> 20) + " MiB: aggregate the query" + shown, data);
+            if (resp.truncated()) {
+                return error("Prometheus answered more than " + BoundedHttp.size(MAX_ANSWER_BYTES) + ": aggregate the query" + shown, data);
             }
-            String body = new String(resp.body(), StandardCharsets.UTF_8);
-            data.put("httpStatus", resp.statusCode());
-            int code = resp.statusCode();
+            String body = resp.text();
+            data.put("httpStatus", resp.status());
+            int code = resp.status();
             if (code == 401 || code == 403) {
                 return error("Prometheus refused the credentials (HTTP " + code + ")" + credentialHint() + shown, data);
             }
@@ -329,20 +316,6 @@ public final class PrometheusGate implements GateKind {
         private Measurement error(String summary, Map<String, Object> data) {
             return new Measurement(gate, env.clock().instant(), Outcome.ERROR, null, summary, data);
         }
-    }
-
-    /** Collects the body, keeping at most {@link #MAX_ANSWER_BYTES}; a longer body maps to null. */
-    private static HttpResponse.BodyHandler<byte[]> capped() {
-        return info -> {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            boolean[] over = {false};
-            return HttpResponse.BodySubscribers.mapping(
-                    HttpResponse.BodySubscribers.ofByteArrayConsumer(chunk -> chunk.ifPresent(bytes -> {
-                        if (over[0] || buf.size() + bytes.length > MAX_ANSWER_BYTES) over[0] = true;
-                        else buf.writeBytes(bytes);
-                    })),
-                    done -> over[0] ? null : buf.toByteArray());
-        };
     }
 
     static String abbreviate(String query) {

@@ -7,7 +7,8 @@ import io.stagedrollout.core.plan.Templates;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.stagedrollout.core.http.BoundedHttp;
+import io.stagedrollout.core.text.Redact;
 import java.time.Instant;
 import java.util.OptionalDouble;
 
@@ -46,15 +47,23 @@ final class OpenMetricsCounters implements CounterSource {
     }
 
     private static double required(String body, OpenMetrics.Selector sel, String text, String url) throws CounterException {
-        OptionalDouble v = OpenMetrics.sum(body, sel);
+        OptionalDouble v = sum(body, sel, url);
         if (v.isEmpty()) throw new CounterException(url + " exposes no series matching " + text);
         return finite(v.getAsDouble(), url);
     }
 
     /** An error series that does not exist yet means no error was counted yet: many exporters create it lazily. */
     private static double optional(String body, OpenMetrics.Selector sel, String url) throws CounterException {
-        OptionalDouble v = OpenMetrics.sum(body, sel);
+        OptionalDouble v = sum(body, sel, url);
         return v.isEmpty() ? 0 : finite(v.getAsDouble(), url);
+    }
+
+    private static OptionalDouble sum(String body, OpenMetrics.Selector sel, String url) throws CounterException {
+        try {
+            return OpenMetrics.sum(body, sel);
+        } catch (OpenMetrics.Malformed e) {
+            throw new CounterException(Redact.url(url) + ": " + e.getMessage());
+        }
     }
 
     private static double finite(double v, String url) throws CounterException {
@@ -63,24 +72,25 @@ final class OpenMetricsCounters implements CounterSource {
     }
 
     private String scrape(String url) throws CounterException, InterruptedException {
+        String shown = Redact.url(url);
         HttpRequest.Builder b;
         try {
             b = HttpRequest.newBuilder(URI.create(url)).timeout(s.timeout()).GET()
                     .header("Accept", "application/openmetrics-text, text/plain");
         } catch (IllegalArgumentException e) {
-            throw new CounterException("not a valid URL: " + url);
+            throw new CounterException("not a valid URL: " + shown);
         }
         Bearer.add(b, s.tokenEnv(), env);
-        HttpResponse<String> resp;
+        BoundedHttp.Response resp;
         try {
-            resp = env.http().send(b.build(), HttpResponse.BodyHandlers.ofString());
+            resp = BoundedHttp.send(env.http(), b.build(), s.timeout(), BoundedHttp.MAX_EXPOSITION);
         } catch (java.net.http.HttpTimeoutException e) {
-            throw new CounterException("no answer from " + url + " within " + s.timeout().toMillis() + " ms");
+            throw new CounterException("no complete answer from " + shown + " within " + s.timeout().toMillis() + " ms");
         } catch (IOException e) {
-            throw new CounterException("cannot scrape " + url + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw new CounterException("cannot scrape " + shown + ": " + BoundedHttp.describe(e));
         }
-        if (resp.statusCode() / 100 != 2) throw new CounterException(url + " answered HTTP " + resp.statusCode());
-        return resp.body();
+        if (resp.status() / 100 != 2) throw new CounterException(shown + " answered HTTP " + resp.status());
+        if (resp.truncated()) throw new CounterException(shown + " answered more than " + BoundedHttp.size(BoundedHttp.MAX_EXPOSITION) + " of metrics");
+        return resp.text();
     }
 }

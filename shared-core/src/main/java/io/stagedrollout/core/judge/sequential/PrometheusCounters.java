@@ -8,7 +8,8 @@ import io.stagedrollout.core.plan.Templates;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.stagedrollout.core.http.BoundedHttp;
+import io.stagedrollout.core.text.Redact;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -59,24 +60,27 @@ final class PrometheusCounters implements CounterSource {
             throw new CounterException("not a valid Prometheus URL: " + base);
         }
         Bearer.add(b, s.tokenEnv(), env);
-        HttpResponse<String> resp;
+        BoundedHttp.Response resp;
         try {
-            resp = env.http().send(b.build(), HttpResponse.BodyHandlers.ofString());
+            resp = BoundedHttp.send(env.http(), b.build(), s.timeout(), BoundedHttp.MAX_DOCUMENT);
         } catch (java.net.http.HttpTimeoutException e) {
-            throw new CounterException("Prometheus at " + base + " did not answer within " + s.timeout().toMillis() + " ms");
+            throw new CounterException("Prometheus at " + Redact.url(base) + " did not answer within " + s.timeout().toMillis() + " ms");
         } catch (IOException e) {
-            throw new CounterException("cannot query Prometheus at " + base + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw new CounterException("cannot query Prometheus at " + Redact.url(base) + ": " + BoundedHttp.describe(e));
+        }
+        if (resp.truncated()) {
+            throw new CounterException("Prometheus answered more than " + BoundedHttp.size(BoundedHttp.MAX_DOCUMENT) + " for " + promql);
         }
         JsonNode root;
         try {
-            root = JSON.readTree(resp.body());
+            root = JSON.readTree(resp.text());
+            if (root == null) throw new IOException("empty");
         } catch (IOException e) {
-            throw new CounterException("Prometheus answered HTTP " + resp.statusCode() + " with something that is not JSON for " + promql);
+            throw new CounterException("Prometheus answered HTTP " + resp.status() + " with something that is not JSON for " + promql);
         }
         if (!"success".equals(root.path("status").asText())) {
-            throw new CounterException("Prometheus refused " + promql + " (HTTP " + resp.statusCode() + "): "
-                    + root.path("errorType").asText("") + " " + root.path("error").asText(""));
+            throw new CounterException("Prometheus refused " + promql + " (HTTP " + resp.status() + "): "
+                    + io.stagedrollout.core.text.Printable.escape(root.path("errorType").asText("") + " " + root.path("error").asText("")));
         }
         JsonNode data = root.path("data");
         JsonNode value;

@@ -92,8 +92,7 @@ record SequentialSettings(double alpha, double minEffect, Direction direction, l
 
     private static void url(SpecReader r, String field, String url) {
         Templates.check(r, field, url);
-        String lower = url.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith("http://") && !lower.startsWith("https://")) r.problem(field, "must start with http:// or https://");
+        io.stagedrollout.core.plan.UrlRule.check(r, field, url, io.stagedrollout.core.plan.UrlRule.USE_TOKEN_ENV);
     }
 
     private static OpenMetricsSide scrape(SpecReader side, String defaultEndpoint) {
