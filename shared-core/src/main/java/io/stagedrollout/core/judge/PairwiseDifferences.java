@@ -33,7 +33,9 @@ final class PairwiseDifferences {
     private final int[] lo;
     private final int[] hi;
     private final int[] leA, ltA, leB, ltB;
+    private long walkedLe, walkedLt; // the totals of the last walk
     private final SplittableRandom random = new SplittableRandom(0x5EED_D1FFL);
+    private double[] listed; // every difference, sorted, when there are few enough to list once for all ranks
 
     /** @param sortedCanary and @param sortedBaseline ascending, without NaN; kept, not copied */
     PairwiseDifferences(double[] sortedCanary, double[] sortedBaseline) {
@@ -58,6 +60,14 @@ final class PairwiseDifferences {
     /** The k-th smallest difference, 1-based. */
     double kth(long k) {
         if (k < 1 || k > total) throw new IllegalArgumentException("rank " + k + " outside 1.." + total);
+        if (total <= LIST_BELOW) {
+            if (listed == null) {
+                Arrays.fill(lo, 0);
+                Arrays.fill(hi, m);
+                listed = list((int) total);
+            }
+            return listed[(int) (k - 1)];
+        }
         Arrays.fill(lo, 0);
         Arrays.fill(hi, m);
         long below = 0; // differences left of the ranges in play
@@ -77,13 +87,13 @@ final class PairwiseDifferences {
             long leTotalA = 0, ltTotalA = 0, leTotalB = 0, ltTotalB = 0;
             if (hasA) {
                 walk(a, leA, ltA);
-                leTotalA = sum(leA);
-                ltTotalA = sum(ltA);
+                leTotalA = walkedLe;
+                ltTotalA = walkedLt;
             }
             if (hasB) {
                 walk(b, leB, ltB);
-                leTotalB = sum(leB);
-                ltTotalB = sum(ltB);
+                leTotalB = walkedLe;
+                ltTotalB = walkedLt;
             }
             if (hasA && k <= ltTotalA) {
                 System.arraycopy(ltA, 0, hi, 0, n); // the answer is below a
@@ -97,9 +107,12 @@ final class PairwiseDifferences {
             } else {
                 System.arraycopy(hasB ? leB : leA, 0, lo, 0, n); // above b (or above a when the sample had no b)
             }
-            below = sum(lo);
+            below = 0;
             inPlay = 0;
-            for (int i = 0; i < n; i++) inPlay += hi[i] - lo[i];
+            for (int i = 0; i < n; i++) {
+                below += lo[i];
+                inPlay += hi[i] - lo[i];
+            }
         }
     }
 
@@ -126,61 +139,66 @@ final class PairwiseDifferences {
         return count;
     }
 
-    /** Per row, how many of its differences are <= t and < t: one staircase walk for both. */
+    /**
+     * Per row, how many of its differences are <= t and < t, for a t inside the ranges in play: one staircase walk
+     * for both. Both counts of row i lie within [lo[i], hi[i]] (everything left of the range is below every
+     * difference in play, everything right of it above), so each pointer starts at the range and never scans
+     * outside it: after the first round a walk costs about one step per row.
+     */
     private void walk(double t, int[] le, int[] lt) {
         int sLe = 0, sLt = 0;
+        long sumLe = 0, sumLt = 0;
         for (int i = 0; i < n; i++) {
             double x = canary[i];
+            int from = m - hi[i], to = m - lo[i];
             // c - b[j] decreases in j, so {j : c - b[j] <= t} is a suffix whose start only moves right as c grows
-            while (sLe < m && x - baseline[sLe] > t) sLe++;
-            while (sLt < m && x - baseline[sLt] >= t) sLt++;
+            if (sLe < from) sLe = from;
+            while (sLe < to && x - baseline[sLe] > t) sLe++;
+            if (sLt < from) sLt = from;
+            while (sLt < to && x - baseline[sLt] >= t) sLt++;
             le[i] = m - sLe;
             lt[i] = m - sLt;
+            sumLe += m - sLe;
+            sumLt += m - sLt;
         }
+        walkedLe = sumLe;
+        walkedLt = sumLt;
     }
 
+    /**
+     * A uniform sample (with replacement) of the differences in play: positions drawn uniformly over the rows'
+     * ranges laid end to end, sorted, then resolved to rows in one sweep (no search per draw).
+     */
     private double[] sample(int s, long inPlay) {
-        // rows' ranges laid end to end; a uniform position picks a uniform difference in play
-        long[] ends = new long[n];
-        long run = 0;
-        for (int i = 0; i < n; i++) {
-            run += hi[i] - lo[i];
-            ends[i] = run;
-        }
+        long[] at = new long[s];
+        for (int k = 0; k < s; k++) at[k] = random.nextLong(inPlay);
+        Arrays.sort(at);
         double[] out = new double[s];
-        for (int k = 0; k < s; k++) {
-            long u = random.nextLong(inPlay);
-            int row = upperBound(ends, u);
-            long start = row == 0 ? 0 : ends[row - 1];
-            int r = lo[row] + (int) (u - start);
-            out[k] = canary[row] - baseline[m - 1 - r];
+        long start = 0; // position of row i's first difference in play
+        int k = 0;
+        for (int i = 0; i < n && k < s; i++) {
+            long end = start + (hi[i] - lo[i]);
+            while (k < s && at[k] < end) {
+                int r = lo[i] + (int) (at[k] - start);
+                out[k++] = canary[i] - baseline[m - 1 - r];
+            }
+            start = end;
         }
         return out;
     }
 
-    /** The first index whose end exceeds u. */
-    private static int upperBound(long[] ends, long u) {
-        int a = 0, b = ends.length - 1;
-        while (a < b) {
-            int mid = (a + b) >>> 1;
-            if (ends[mid] > u) b = mid; else a = mid + 1;
-        }
-        return a;
+    private double listAndPick(long rank, long inPlay) {
+        return list((int) inPlay)[(int) (rank - 1)];
     }
 
-    private double listAndPick(long rank, long inPlay) {
-        double[] values = new double[(int) inPlay];
+    /** The differences in play, sorted; -0.0 becomes 0.0 (they count alike; report 0.0). */
+    private double[] list(int inPlay) {
+        double[] values = new double[inPlay];
         int k = 0;
         for (int i = 0; i < n; i++) {
-            for (int r = lo[i]; r < hi[i]; r++) values[k++] = canary[i] - baseline[m - 1 - r];
+            for (int r = lo[i]; r < hi[i]; r++) values[k++] = canary[i] - baseline[m - 1 - r] + 0.0;
         }
         Arrays.sort(values);
-        return values[(int) (rank - 1)] + 0.0; // -0.0 and 0.0 count alike; report 0.0
-    }
-
-    private static long sum(int[] v) {
-        long s = 0;
-        for (int x : v) s += x;
-        return s;
+        return values;
     }
 }
