@@ -232,6 +232,36 @@ class GateRulesTest {
     }
 
     @Test
+    void onErrorIsHoldOrRevertAndNamesTheFieldOtherwise() {
+        String plan = """
+                service: checkout
+                environment: production
+                rings: [{name: everyone, exposure: 100%, gates: [g]}]
+                gates:
+                  g: {kind: command, command: ["true"], onError: ONERROR}
+                """;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.stagedrollout.core.plan.PlanReader.parse(plan.replace("ONERROR", "retry")))
+                .hasMessageContaining("gates.g.onError: must be one of hold, revert, not 'retry'");
+        assertThat(io.stagedrollout.core.testing.TestRollouts.plan(plan.replace("ONERROR", "revert")).gates().get("g").onError())
+                .isEqualTo(io.stagedrollout.core.plan.OnVerdict.REVERT);
+        assertThat(io.stagedrollout.core.testing.TestRollouts.plan(plan.replace(", onError: ONERROR", "")).gates().get("g").onError())
+                .isEqualTo(io.stagedrollout.core.plan.OnVerdict.HOLD);
+    }
+
+    @Test
+    void earlyPassIsASequentialGatesFieldAndUnknownElsewhere() {
+        String plan = """
+                service: checkout
+                environment: production
+                rings: [{name: everyone, exposure: 100%, gates: [g]}]
+                gates:
+                  g: {kind: command, command: ["true"], earlyPass: true}
+                """;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.stagedrollout.core.plan.PlanReader.parse(plan))
+                .hasMessageContaining("gates.g.earlyPass: unknown field");
+    }
+
+    @Test
     void marginalWidensOnlyThePassingSideOfALimit() {
         // a value just over max fails; the band below max is inconclusive (documented: not a symmetric band)
         Thresholds t = new Thresholds(null, 0.05, 0.005);

@@ -76,6 +76,15 @@ class KayentaCasesTest {
     }
 
     @Test
+    void aJudgeGateWithTheSparseRiseFailsItsMeasurement() {
+        MetricResult errors = MetricJudge.classify(metric(Direction.INCREASE, 1.0, 1.0, false),
+                new Samples(SPARSE_CANARY, SPARSE_BASELINE, "fixture"), 0.98, 0.25);
+        CanaryJudge.Result r = CanaryJudge.score(List.of(errors), 95, 75);
+        assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(r.reason()).contains("score 0", "HIGH", "mean ratio 4.");
+    }
+
+    @Test
     void theSparseRisePassesWhenTheMeanRatioIsWithinAllowedIncrease() {
         // Kayenta: Pass with a mean-ratio effect threshold of 5 (the ratio is about 4.5)
         MetricResult r = classify(metric(Direction.EITHER, 5.0, 1.0, false), SPARSE_CANARY, SPARSE_BASELINE);
