@@ -82,6 +82,7 @@ final class PlanCommand extends Base {
         }
         Double reg = regression != null ? regression : base != null ? base.regression() : null;
         return base == null ? PlanningInputs.of(rps, rate, reg)
-                : new PlanningInputs(rps, rate, reg, base.alpha(), base.power(), base.users(), base.twoSided());
+                : new PlanningInputs(rps, rate, reg, base.alpha(), base.power(), base.users(), base.twoSided(),
+                        base.deployTime(), base.revertTime());
     }
 }
