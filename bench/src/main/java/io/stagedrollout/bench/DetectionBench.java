@@ -73,6 +73,7 @@ public final class DetectionBench implements Callable<Integer> {
         long started = System.nanoTime();
         int steps = bakeMinutes * 60 / intervalSeconds;
         List<String> rows = new ArrayList<>();
+        List<String> earlyRows = new ArrayList<>();
         List<String> rules = new ArrayList<>();
         int cell = 0;
         for (double exposure : exposures) {
@@ -83,12 +84,15 @@ public final class DetectionBench implements Callable<Integer> {
                 ThresholdRule threshold = Calibration.threshold(aa, failureLimit, alpha, calibrationRuns, cellSeed ^ 0x5DEECE66DL);
                 MannWhitneyJudgeRule judge = Calibration.judge(aa, judgeEvery, alpha, calibrationRuns, cellSeed ^ 0xB5297A4DL);
                 List<DetectionRule> compared = List.of(threshold, judge, new SequentialRule(alpha, minEffect), new RepeatedTestRule(alpha));
+                // the same traffic again for the sequential gate with earlyPass (its own table)
+                List<DetectionRule> all4 = new ArrayList<>(compared);
+                all4.add(new SequentialRule(alpha, minEffect, true));
                 List<List<RuleOutcome>> byRegression = new ArrayList<>();
                 List<Double> all = new ArrayList<>();
                 all.add(1.0);
                 all.addAll(regressions);
                 for (int i = 0; i < all.size(); i++) {
-                    byRegression.add(DetectionStudy.run(aa.withRegression(all.get(i)), compared, runs, cellSeed * 31 + i));
+                    byRegression.add(DetectionStudy.run(aa.withRegression(all.get(i)), all4, runs, cellSeed * 31 + i));
                 }
                 for (int k = 0; k < compared.size(); k++) {
                     StringBuilder row = new StringBuilder("| ").append(num(exposure)).append("% | ").append(num(rate))
@@ -101,11 +105,12 @@ public final class DetectionBench implements Callable<Integer> {
                     }
                     rows.add(row.toString());
                 }
-                if (cell == 1) compared.forEach(r -> rules.add("- **" + r.name() + "**: " + r.settings()));
+                earlyRows.add(earlyRow(exposure, rate, byRegression, 2, 4));
+                if (cell == 1) all4.forEach(r -> rules.add("- **" + r.name() + "**: " + r.settings()));
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        String md = render(rows, rules, steps);
+        String md = render(rows, earlyRows, rules, steps);
         // the timing goes to stderr so that stdout is the same for the same seed on every machine
         System.err.printf(Locale.ROOT, "ran in %.0f s%n", seconds);
         PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -114,7 +119,26 @@ public final class DetectionBench implements Callable<Integer> {
         return 0;
     }
 
-    private String render(List<String> rows, List<String> rules, int steps) {
+    /**
+     * One cell of the early-pass table: on A/A bakes how often and how soon the gate passed early and how long the
+     * canary ring lasted (without early pass in parentheses); per regression the detection rate with early pass
+     * (without in parentheses) and how often the regression passed early instead (the cost).
+     */
+    private String earlyRow(double exposure, double rate, List<List<RuleOutcome>> byRegression, int plain, int early) {
+        RuleOutcome aaEarly = byRegression.get(0).get(early), aaPlain = byRegression.get(0).get(plain);
+        StringBuilder row = new StringBuilder("| ").append(num(exposure)).append("% | ").append(num(rate)).append(" | ")
+                .append(pct(aaEarly.earlyPassRate())).append(" | ").append(minutes(aaEarly.medianMinutesToEarlyPass()))
+                .append(" | ").append(oneDecimal(aaEarly.meanCanaryMinutes())).append(" (").append(oneDecimal(aaPlain.meanCanaryMinutes()))
+                .append(") | ").append(pct(aaEarly.rollbackRate())).append(" |");
+        for (int i = 1; i < byRegression.size(); i++) {
+            RuleOutcome e = byRegression.get(i).get(early), p = byRegression.get(i).get(plain);
+            row.append(' ').append(pct(e.rollbackRate())).append(" (").append(pct(p.rollbackRate())).append(") | ")
+                    .append(pct(e.earlyPassRate())).append(" |");
+        }
+        return row.toString();
+    }
+
+    private String render(List<String> rows, List<String> earlyRows, List<String> rules, int steps) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Simulated bakes: %d min in %d intervals of %ds, baseline error rate %s, "
                         + "%d bakes per cell (+%d A/A bakes to tune threshold and judge), seed %d, alpha %s.%n%n",
@@ -125,6 +149,15 @@ public final class DetectionBench implements Callable<Integer> {
         for (int i = 0; i < regressions.size(); i++) sb.append("---|---|---|");
         sb.append('\n');
         rows.forEach(r -> sb.append(r).append('\n'));
+        sb.append('\n').append("Early pass (the sequential gate with `earlyPass: true`, same traffic): on A/A bakes, how often and how soon ")
+                .append("it passed early and the mean minutes the canary ring lasted (without early pass in parentheses); per regression, ")
+                .append("the share detected (without early pass in parentheses) and the share that passed early instead.\n\n");
+        sb.append("| exposure | req/s | A/A passed early | median min | canary minutes | false rollbacks (A/A) |");
+        for (double r : regressions) sb.append(' ').append(num(r)).append("x detected | ").append(num(r)).append("x passed early |");
+        sb.append('\n').append("|---|---|---|---|---|---|");
+        for (int i = 0; i < regressions.size(); i++) sb.append("---|---|");
+        sb.append('\n');
+        earlyRows.forEach(r -> sb.append(r).append('\n'));
         sb.append('\n').append("Rules as run in the first cell:\n");
         rules.forEach(r -> sb.append(r).append('\n'));
         return sb.toString();
@@ -134,6 +167,10 @@ public final class DetectionBench implements Callable<Integer> {
         if (r instanceof ThresholdRule t) return "max " + num(t.max());
         if (r instanceof MannWhitneyJudgeRule j) return "p < " + num(j.significance());
         return "none";
+    }
+
+    static String oneDecimal(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
     }
 
     static String pct(double v) {

@@ -33,6 +33,15 @@ class DetectionBenchTest {
     }
 
     @Test
+    void reportsWhatEarlyPassSavesAndWhatItCosts() throws Exception {
+        String md = run("--runs", "30", "--calibration-runs", "30", "--exposures", "25", "--rates", "100");
+        assertThat(md).contains("| exposure | req/s | A/A passed early | median min | canary minutes | false rollbacks (A/A) |"
+                + " 1.5x detected | 1.5x passed early |");
+        assertThat(md).containsPattern("\\| 25% \\| 100 \\| [0-9.]+% \\| [0-9.–]+ \\| [0-9.]+ \\([0-9.]+\\) \\|");
+        assertThat(md).contains("**sequential+earlyPass**");
+    }
+
+    @Test
     void theSameSeedPrintsTheSameTable() throws Exception {
         String[] args = {"--runs", "20", "--calibration-runs", "20", "--exposures", "25", "--rates", "10", "--seed", "5"};
         assertThat(run(args)).isEqualTo(run(args));

@@ -35,10 +35,13 @@ final class PlanCommand extends Base {
         RolloutPlan plan = readPlan(file);
         PlanningInputs inputs = planningInputs(plan);
         PlanningReport check = inputs == null ? null : PlanCheck.of(plan, inputs);
+        // gates whose ring cannot take enough measurements to exceed failureLimit: they can never fail
+        java.util.List<String> cannotFail = io.stagedrollout.core.planning.MeasurementTimes.cannotFail(plan);
         Output o = output();
         if (o.json()) {
             ObjectNode extra = JsonNodeFactory.instance.objectNode();
             extra.set("plan", StateJson.MAPPER.valueToTree(plan));
+            extra.set("warnings", StateJson.MAPPER.valueToTree(cannotFail));
             if (check != null) extra.set("planning", StateJson.MAPPER.valueToTree(check));
             return o.finish(name(), "valid", ExitCode.OK, "the plan is valid", null, extra);
         }
@@ -57,6 +60,7 @@ final class PlanCommand extends Base {
         if (plan.actions().isEmpty()) {
             out.println("  no actions: deploys and reverts come from the CI step (e.g. a Jenkins canaryStage body)");
         }
+        cannotFail.forEach(w -> out.println("  warning: " + w));
         if (check != null) {
             out.println();
             check.lines().forEach(out::println);
@@ -78,6 +82,7 @@ final class PlanCommand extends Base {
         }
         Double reg = regression != null ? regression : base != null ? base.regression() : null;
         return base == null ? PlanningInputs.of(rps, rate, reg)
-                : new PlanningInputs(rps, rate, reg, base.alpha(), base.power(), base.users(), base.twoSided());
+                : new PlanningInputs(rps, rate, reg, base.alpha(), base.power(), base.users(), base.twoSided(),
+                        base.deployTime(), base.revertTime());
     }
 }

@@ -254,6 +254,24 @@ class RolloutCliTest {
     }
 
     @Test
+    void planWarnsWhenABakeIsTooShortForAGateToEverFail() throws Exception {
+        cli.file("p.yaml", """
+                service: api
+                environment: prod
+                rings:
+                  - {name: canary, exposure: 5%, bake: 4s, gates: [error-rate]}
+                  - {name: everyone, exposure: 100%, bake: 0s}
+                gates:
+                  error-rate: {kind: metrics, endpoint: "http://127.0.0.1:9/metrics", errors: e, total: t, max: 0.01, failureLimit: 1}
+                """);
+        Cli.Result r = cli.run("plan", "p.yaml");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("warning: ring canary: gate error-rate is measured at most 1 time in a 4s bake",
+                "failureLimit 1 needs 2 failed measurements: it can never fail; bake at least 35s");
+        assertThat(cli.run("plan", "p.yaml", "--output", "json").json().at("/warnings/0").asText()).contains("can never fail");
+    }
+
+    @Test
     void theDemoCompletesAGoodVersionAndRollsBackABadOne() throws Exception {
         Cli.Result r = cli.run("demo", "--state-dir", "demo-state");
         assertThat(r.exit()).as(r.toString()).isZero();

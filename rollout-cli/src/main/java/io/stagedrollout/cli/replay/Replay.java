@@ -90,8 +90,7 @@ public final class Replay {
         int ring = s.ringIndex();
         for (GateProgress p : s.gates()) {
             GateSpec spec = s.plan().gates().get(p.gate());
-            Instant due = BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), p.measurements(),
-                    p.last() == null ? null : p.last().at());
+            Instant due = BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), p);
             if (due == null || due.isAfter(now)) continue;
             Recording.Sample sample = recording.at(spec.name(), now, spec.interval());
             Measurement m = sample == null
@@ -106,8 +105,7 @@ public final class Replay {
 
     private static boolean countsDone(RolloutState s) {
         for (GateProgress p : s.gates()) {
-            Integer count = s.plan().gates().get(p.gate()).count();
-            if (count != null && p.measurements() < count) return false;
+            if (!BakeSchedule.countReached(s.plan().gates().get(p.gate()), p)) return false;
         }
         return true;
     }

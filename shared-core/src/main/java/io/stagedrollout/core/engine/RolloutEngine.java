@@ -194,7 +194,7 @@ public final class RolloutEngine implements AutoCloseable {
         Instant now = clock.instant();
         for (GateProgress p : s.gates()) {
             GateSpec spec = s.plan().gates().get(p.gate());
-            Instant due = BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), p.measurements(), lastAt(p));
+            Instant due = BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), p);
             if (due == null || due.isAfter(now)) continue;
             Measurement m = measure(s, spec, p);
             final int ring = s.ringIndex();
@@ -222,14 +222,9 @@ public final class RolloutEngine implements AutoCloseable {
         return new Tick(new EngineResult(Kind.NOT_YET, s, "ring " + s.ringName() + " is baking"), wake);
     }
 
-    private static Instant lastAt(GateProgress p) {
-        return p.last() == null ? null : p.last().at();
-    }
-
     private static boolean countsDone(RolloutState s) {
         for (GateProgress p : s.gates()) {
-            Integer count = s.plan().gates().get(p.gate()).count();
-            if (count != null && p.measurements() < count) return false;
+            if (!BakeSchedule.countReached(s.plan().gates().get(p.gate()), p)) return false;
         }
         return true;
     }

@@ -9,14 +9,16 @@ import java.util.stream.Collectors;
  * Scores the classified metrics and turns the score into an outcome, as Kayenta's weighted-sum scorer and threshold
  * classifier do, with the fail-safe rule of this project on top.
  *
- * <p>score = 100 * (weight of PASS metrics) / (weight of all metrics). NODATA and ERROR metrics count as not
- * passing (Kayenta leaves them out, which would let missing data raise a score); the best possible score, had they
- * passed, is also computed. In order:
+ * <p>score = 100 * (weight of PASS metrics) / (weight of all metrics). NODATA, TOO_FEW and ERROR metrics count as
+ * not passing (Kayenta leaves them out, which would let missing data raise a score); the best possible score, had
+ * they passed, is also computed. In order:
  * <ol>
- *   <li>a critical failure (a critical metric HIGH or LOW, or an effect beyond criticalIncrease/criticalDecrease) → FAIL;</li>
+ *   <li>a critical failure (a critical metric HIGH, LOW or without data, or an effect beyond
+ *       criticalIncrease/criticalDecrease) → FAIL;</li>
+ *   <li>half or more of the metrics have no data at all → FAIL (Kayenta's NODATA threshold);</li>
  *   <li>the best possible score is below {@code marginal} → FAIL (no missing metric could rescue it);</li>
  *   <li>a metric whose source failed → ERROR;</li>
- *   <li>a metric without enough data → INCONCLUSIVE;</li>
+ *   <li>a metric without data or with too few values → INCONCLUSIVE;</li>
  *   <li>score ≥ pass → PASS; score ≥ marginal → INCONCLUSIVE (Kayenta's "marginal"); else FAIL.</li>
  * </ol>
  */
@@ -28,6 +30,9 @@ public final class CanaryJudge {
         }
     }
 
+    /** Half or more of the metrics without data fail the judgement, as in Kayenta. */
+    public static final double NODATA_SHARE_THAT_FAILS = 0.5;
+
     private CanaryJudge() {}
 
     public static Result score(List<MetricResult> metrics, double pass, double marginal) {
@@ -35,7 +40,7 @@ public final class CanaryJudge {
         for (MetricResult m : metrics) {
             total += m.weight();
             if (m.classification() == MetricClass.PASS) passed += m.weight();
-            if (m.classification() == MetricClass.NODATA || m.classification() == MetricClass.ERROR) missing += m.weight();
+            if (missing(m.classification())) missing += m.weight();
         }
         double score = total == 0 ? 0 : 100 * passed / total;
         double best = total == 0 ? 0 : 100 * (passed + missing) / total;
@@ -50,6 +55,9 @@ public final class CanaryJudge {
             outcome = Outcome.FAIL;
             head = "critical failure of " + critical.stream().map(MetricResult::name).collect(Collectors.joining(", "))
                     + "; " + tally;
+        } else if (!metrics.isEmpty() && count(metrics, MetricClass.NODATA) >= NODATA_SHARE_THAT_FAILS * metrics.size()) {
+            outcome = Outcome.FAIL;
+            head = count(metrics, MetricClass.NODATA) + " of " + metrics.size() + " metrics have no data (half or more fails); " + tally;
         } else if (best < marginal) {
             outcome = Outcome.FAIL;
             head = tally + " < marginal " + GateRules.number(marginal)
@@ -57,9 +65,10 @@ public final class CanaryJudge {
         } else if (count(metrics, MetricClass.ERROR) > 0) {
             outcome = Outcome.ERROR;
             head = "cannot judge: " + count(metrics, MetricClass.ERROR) + " metric source(s) failed; " + tally + ", " + thresholds;
-        } else if (count(metrics, MetricClass.NODATA) > 0) {
+        } else if (count(metrics, MetricClass.NODATA) + count(metrics, MetricClass.TOO_FEW) > 0) {
             outcome = Outcome.INCONCLUSIVE;
-            head = "cannot pass: " + count(metrics, MetricClass.NODATA) + " metric(s) without enough data; " + tally + ", " + thresholds;
+            head = "cannot pass: " + (count(metrics, MetricClass.NODATA) + count(metrics, MetricClass.TOO_FEW))
+                    + " metric(s) without enough data; " + tally + ", " + thresholds;
         } else if (score >= pass) {
             outcome = Outcome.PASS;
             head = tally + " >= pass " + GateRules.number(pass);
@@ -72,6 +81,10 @@ public final class CanaryJudge {
         }
         String details = metrics.stream().map(MetricResult::reason).collect(Collectors.joining("; "));
         return new Result(outcome, score, best, head + ". " + details, metrics);
+    }
+
+    private static boolean missing(MetricClass c) {
+        return c == MetricClass.NODATA || c == MetricClass.TOO_FEW || c == MetricClass.ERROR;
     }
 
     private static long count(List<MetricResult> metrics, MetricClass c) {

@@ -19,11 +19,16 @@ public final class MannWhitney {
     /**
      * @param continuityCorrection apply the 1/2 continuity correction in the normal approximation
      * @param exactWhenPossible    use the exact distribution without ties and below 50 values per sample
+     * @param tieCorrection        shrink the variance of U for tied values (the right thing; Commons Math omits it)
      */
-    public record Options(boolean continuityCorrection, boolean exactWhenPossible) {
-        public static final Options DEFAULT = new Options(true, true);
-        /** Plain normal approximation, no correction (Apache Commons Math 3's convention). */
-        public static final Options PLAIN_NORMAL = new Options(false, false);
+    public record Options(boolean continuityCorrection, boolean exactWhenPossible, boolean tieCorrection) {
+        public static final Options DEFAULT = new Options(true, true, true);
+        /** Plain normal approximation: no continuity or tie correction (Apache Commons Math 3's convention). */
+        public static final Options PLAIN_NORMAL = new Options(false, false, false);
+
+        public Options(boolean continuityCorrection, boolean exactWhenPossible) {
+            this(continuityCorrection, exactWhenPossible, true);
+        }
     }
 
     /**
@@ -47,10 +52,20 @@ public final class MannWhitney {
     }
 
     public static Result test(double[] canary, double[] baseline, Alternative alternative, Options options) {
+        if (canary.length == 0 || baseline.length == 0) throw new IllegalArgumentException("both samples need at least one value");
+        double[] c = canary.clone();
+        double[] b = baseline.clone();
+        Arrays.sort(c);
+        Arrays.sort(b);
+        return testSorted(c, b, alternative, options);
+    }
+
+    /** As {@link #test}, for samples already sorted ascending (they are not modified): no copy, no sort. */
+    static Result testSorted(double[] canary, double[] baseline, Alternative alternative, Options options) {
         int n = canary.length;
         int m = baseline.length;
         if (n == 0 || m == 0) throw new IllegalArgumentException("both samples need at least one value");
-        Ranks ranks = Ranks.of(canary, baseline);
+        Ranks ranks = Ranks.ofSorted(canary, baseline);
         double u = ranks.canaryRankSum() - n * (n + 1.0) / 2.0; // in double: n(n+1) overflows int from n = 46341
         boolean ties = ranks.tieTerm() > 0;
         if (options.exactWhenPossible() && !ties && n <= ExactU.MAX_SIZE && m <= ExactU.MAX_SIZE) {
@@ -64,9 +79,10 @@ public final class MannWhitney {
         }
         double big = n + m;
         double mean = n * (double) m / 2.0;
-        double variance = n * (double) m / 12.0 * ((big + 1) - ranks.tieTerm() / (big * (big - 1)));
-        if (variance <= 0) {
-            // every value is the same: no evidence of any shift
+        double tieTerm = options.tieCorrection() ? ranks.tieTerm() : 0;
+        double variance = n * (double) m / 12.0 * ((big + 1) - tieTerm / (big * (big - 1)));
+        if (variance <= 0 || (ranks.tieTerm() > 0 && ranks.tieTerm() == big * big * big - big)) {
+            // every value is the same (one run of ties, also when the tie correction is off): no evidence of any shift
             return new Result(n, m, u, 0, 1.0, Method.NORMAL, alternative, ties);
         }
         double diff = u - mean;
@@ -89,12 +105,8 @@ public final class MannWhitney {
 
     /** Mid-ranks of the pooled samples: the canary's rank sum and the tie term sum(t^3 - t). */
     record Ranks(double canaryRankSum, double tieTerm) {
-        /** Sorts each sample and merges them, giving each run of equal values its mid-rank: O(N log N), no boxing. */
-        static Ranks of(double[] canary, double[] baseline) {
-            double[] c = canary.clone();
-            double[] b = baseline.clone();
-            Arrays.sort(c);
-            Arrays.sort(b);
+        /** Merges the two sorted samples, giving each run of equal values its mid-rank: O(N), primitives only. */
+        static Ranks ofSorted(double[] c, double[] b) {
             if ((c.length > 0 && Double.isNaN(c[c.length - 1])) || (b.length > 0 && Double.isNaN(b[b.length - 1]))) {
                 throw new IllegalArgumentException("samples must not contain NaN");
             }

@@ -7,8 +7,8 @@ import java.util.Map;
  * One metric's classification with the numbers behind it. Statistics are null when they were not computed
  * (no data, source error).
  *
- * @param criticalFailure the metric alone fails the gate: a critical metric that is HIGH or LOW, or an effect
- *                        beyond criticalIncrease / criticalDecrease
+ * @param criticalFailure the metric alone fails the gate: a critical metric that is HIGH, LOW or without data
+ *                        (NODATA), or an effect beyond criticalIncrease / criticalDecrease
  */
 public record MetricResult(
         String name,
@@ -26,6 +26,11 @@ public record MetricResult(
         Double lower,
         Double upper,
         String method) {
+
+    /** A group without any value; a critical metric's missing data is a critical failure (as in Kayenta). */
+    static MetricResult noData(String name, String reason, double weight, boolean critical, int nc, int nb) {
+        return new MetricResult(name, MetricClass.NODATA, reason, weight, critical, nc, nb, null, null, null, null, null, null, null, null);
+    }
 
     static MetricResult without(String name, MetricClass c, String reason, double weight, int nc, int nb) {
         return new MetricResult(name, c, reason, weight, false, nc, nb, null, null, null, null, null, null, null, null);

@@ -187,7 +187,7 @@ public final class RolloutMachine {
         }
         GateSpec spec = s.plan().gates().get(m.gate());
         GateProgress before = s.gates().get(gi);
-        if (BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), before.measurements(), lastAt(before)) == null) {
+        if (BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), before) == null) {
             return new AlreadyDone(s, m.gate() + " already has all its measurements");
         }
         List<GateProgress> gates = new ArrayList<>(s.gates());
@@ -205,6 +205,10 @@ public final class RolloutMachine {
         // Decide early when a counted gate has already exceeded a limit: waiting out the bake only exposes more users.
         List<GateVerdict> early = verdicts(n, false);
         if (early.stream().anyMatch(v -> v != null && !v.dryRun() && v.verdict() != Verdict.PASS)) {
+            return concludeWith(n, s.status(), verdicts(n, true), now, events, c.actor());
+        }
+        // Likewise when every counted gate has decided and one passed early (earlyPass: the regression is ruled out).
+        if (GateRules.passedEarly(n.gates().stream().map(p -> n.plan().gates().get(p.gate())).toList(), early)) {
             return concludeWith(n, s.status(), verdicts(n, true), now, events, c.actor());
         }
         if (allDone(n) && !now.isBefore(concludeAt(n))) {
@@ -391,7 +395,7 @@ public final class RolloutMachine {
         List<GateVerdict> out = new ArrayList<>();
         for (GateProgress p : s.gates()) {
             GateSpec spec = s.plan().gates().get(p.gate());
-            boolean done = finished || BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), p.measurements(), lastAt(p)) == null;
+            boolean done = finished || BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), p) == null;
             out.add(GateRules.evaluate(spec, p, done));
         }
         return out;
@@ -418,14 +422,10 @@ public final class RolloutMachine {
     public static Instant nextMeasurementDue(RolloutState s) {
         Instant next = null;
         for (GateProgress p : s.gates()) {
-            Instant due = BakeSchedule.nextDue(s.plan().gates().get(p.gate()), s.bakeStartedAt(), s.ring().bake(), p.measurements(), lastAt(p));
+            Instant due = BakeSchedule.nextDue(s.plan().gates().get(p.gate()), s.bakeStartedAt(), s.ring().bake(), p);
             if (due != null && (next == null || due.isBefore(next))) next = due;
         }
         return next;
-    }
-
-    private static Instant lastAt(GateProgress p) {
-        return p.last() == null ? null : p.last().at();
     }
 
     private static boolean allDone(RolloutState s) {
@@ -434,8 +434,7 @@ public final class RolloutMachine {
 
     private static boolean countsDone(RolloutState s) {
         for (GateProgress p : s.gates()) {
-            GateSpec spec = s.plan().gates().get(p.gate());
-            if (spec.count() != null && p.measurements() < spec.count()) return false;
+            if (!BakeSchedule.countReached(s.plan().gates().get(p.gate()), p)) return false;
         }
         return true;
     }

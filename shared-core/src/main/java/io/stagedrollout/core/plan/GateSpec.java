@@ -8,8 +8,11 @@ import java.util.Map;
  * (DESIGN.md "Gates and decisions"); {@code settings} holds the kind's own fields, already validated by its
  * {@link io.stagedrollout.core.gate.GateKind}.
  *
- * @param count          measure exactly this many times (null: every interval while the ring bakes)
+ * @param count          take exactly this many real measurements (errors do not count; null: every interval while
+ *                       the ring bakes)
  * @param dryRun         measured and reported, never counted in the ring's verdict
+ * @param onError        what exceeding {@code consecutiveErrorLimit} (or a gate left with nothing but errors) makes
+ *                       the gate: HOLD = INCONCLUSIVE (the default), REVERT = FAIL, as Argo's Error phase aborts
  */
 public record GateSpec(
         String name,
@@ -21,11 +24,20 @@ public record GateSpec(
         int inconclusiveLimit,
         int consecutiveErrorLimit,
         boolean dryRun,
-        Map<String, Object> settings) {
+        Map<String, Object> settings,
+        OnVerdict onError) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
     public static final int DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
 
     public GateSpec {
         settings = settings == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
+        onError = onError == null ? OnVerdict.HOLD : onError;
+    }
+
+    /** A gate that holds when its backend keeps failing (onError: hold). */
+    public GateSpec(String name, String kind, Duration interval, Integer count, Duration initialDelay, int failureLimit,
+            int inconclusiveLimit, int consecutiveErrorLimit, boolean dryRun, Map<String, Object> settings) {
+        this(name, kind, interval, count, initialDelay, failureLimit, inconclusiveLimit, consecutiveErrorLimit, dryRun,
+                settings, OnVerdict.HOLD);
     }
 }

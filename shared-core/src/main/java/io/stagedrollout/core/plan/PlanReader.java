@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
 public final class PlanReader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Set<String> GATE_COMMON = Set.of("kind", "interval", "count", "initialDelay", "failureLimit",
-            "inconclusiveLimit", "consecutiveErrorLimit", "dryRun");
+            "inconclusiveLimit", "consecutiveErrorLimit", "dryRun", "onError");
 
     private PlanReader() {}
 
@@ -178,6 +178,7 @@ public final class PlanReader {
             int inconclusiveLimit = g.integer("inconclusiveLimit", 0, 0, 100_000);
             int consecutiveErrorLimit = g.integer("consecutiveErrorLimit", GateSpec.DEFAULT_CONSECUTIVE_ERROR_LIMIT, 0, 100_000);
             boolean dryRun = g.bool("dryRun", false);
+            OnVerdict onError = OnVerdict.valueOf(g.choice("onError", "hold", "hold", "revert").toUpperCase(Locale.ROOT));
             if (kind == null) {
                 g.finish();
                 return null;
@@ -185,7 +186,7 @@ public final class PlanReader {
             if (GateKinds.APPROVAL.equals(kind)) {
                 g.finish();
                 return new GateSpec(name, kind, interval, count, initialDelay, failureLimit, inconclusiveLimit,
-                        consecutiveErrorLimit, dryRun, Map.of());
+                        consecutiveErrorLimit, dryRun, Map.of(), onError);
             }
             Optional<GateKind> k = GateKinds.find(kind);
             if (k.isEmpty()) {
@@ -196,7 +197,7 @@ public final class PlanReader {
             g.finish();
             Set<String> exclude = new HashSet<>(GATE_COMMON);
             return new GateSpec(name, kind, interval, count, initialDelay, failureLimit, inconclusiveLimit,
-                    consecutiveErrorLimit, dryRun, g.asMap(exclude));
+                    consecutiveErrorLimit, dryRun, g.asMap(exclude), onError);
         }
 
         private Map<String, ActionSpec> actions(SpecReader section) {

@@ -1,6 +1,7 @@
 package io.stagedrollout.core.planning;
 
 import io.stagedrollout.core.plan.SpecReader;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -9,7 +10,8 @@ import java.util.regex.Pattern;
  * What the bake-time and blast-radius check needs to know about the service, from the plan's optional
  * {@code planning:} section or from flags.
  * <pre>
- * planning: {requestsPerSecond: 50, baselineErrorRate: 0.005, regression: 2x, alpha: 0.05, power: 0.8, users: 200000}
+ * planning: {requestsPerSecond: 50, baselineErrorRate: 0.005, regression: 2x, alpha: 0.05, power: 0.8, users: 200000,
+ *            deployTime: 1m, revertTime: 30s}
  * </pre>
  *
  * @param requestsPerSecond all production traffic of the service, before any split
@@ -20,10 +22,23 @@ import java.util.regex.Pattern;
  * @param power             the chance of catching the regression when it is there
  * @param users             active users (optional): blast radius in users as well as requests
  * @param twoSided          test both directions (the gate fails on any change); default one-sided, as a regression is an increase
+ * @param deployTime        how long a deploy takes before the ring's exposure is reached (the bad version serves meanwhile)
+ * @param revertTime        how long a revert takes to take the bad version out of traffic once a gate has caught it
  */
 public record PlanningInputs(double requestsPerSecond, double baselineErrorRate, Double regression, double alpha,
-        double power, Double users, boolean twoSided) {
+        double power, Double users, boolean twoSided, Duration deployTime, Duration revertTime) {
     private static final Pattern MULTIPLE = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*[xX×]?\\s*");
+
+    public PlanningInputs {
+        deployTime = deployTime == null ? Duration.ZERO : deployTime;
+        revertTime = revertTime == null ? Duration.ZERO : revertTime;
+    }
+
+    /** Without deploy and revert times (both taken as instant). */
+    public PlanningInputs(double requestsPerSecond, double baselineErrorRate, Double regression, double alpha,
+            double power, Double users, boolean twoSided) {
+        this(requestsPerSecond, baselineErrorRate, regression, alpha, power, users, twoSided, Duration.ZERO, Duration.ZERO);
+    }
 
     public static PlanningInputs of(double requestsPerSecond, double baselineErrorRate, Double regression) {
         return new PlanningInputs(requestsPerSecond, baselineErrorRate, regression, 0.05, 0.8, null, false);
@@ -60,7 +75,10 @@ public record PlanningInputs(double requestsPerSecond, double baselineErrorRate,
         Double users = r.number("users").orElse(null);
         if (users != null && users <= 0) r.problem("users", "must be above 0, not " + users);
         String test = r.choice("test", "one-sided", "one-sided", "two-sided");
+        Duration deployTime = r.duration("deployTime", Duration.ZERO);
+        Duration revertTime = r.duration("revertTime", Duration.ZERO);
         if (rps.isEmpty() || base.isEmpty() || rps.get() <= 0 || base.get() <= 0 || base.get() >= 1) return null;
-        return new PlanningInputs(rps.get(), base.get(), regression, alpha, power, users, test.equals("two-sided"));
+        return new PlanningInputs(rps.get(), base.get(), regression, alpha, power, users, test.equals("two-sided"),
+                deployTime, revertTime);
     }
 }

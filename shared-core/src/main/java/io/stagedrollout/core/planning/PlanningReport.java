@@ -45,13 +45,18 @@ public record PlanningReport(PlanningInputs inputs, List<RingCheck> rings, Blast
         for (String w : warnings) out.add("  warning: " + w);
         if (blast != null) {
             out.add("Blast radius of a bad version (" + pct(inputs.baselineErrorRate()) + " → "
-                    + pct(rings.stream().map(RingCheck::targetErrorRate).filter(java.util.Objects::nonNull).findFirst().orElse(0.0)) + "):");
+                    + pct(rings.stream().map(RingCheck::targetErrorRate).filter(java.util.Objects::nonNull).findFirst().orElse(0.0))
+                    + "); gates catch it only when a measurement completes; deploy " + Durations.format(inputs.deployTime())
+                    + ", revert " + Durations.format(inputs.revertTime()) + ":");
             out.add("  this plan: ~" + count(blast.planRequests()) + " requests" + users(blast.planUsers())
                     + " before it is caught (~" + count(blast.badRequestsPlan()) + " extra failures); it escapes every gate with probability "
                     + num(round(blast.escapeProbability(), 3)));
             out.add("  big-bang:  ~" + count(blast.bigBangRequests()) + " requests" + users(blast.bigBangUsers())
-                    + " before the same test catches it after " + Durations.format(blast.bigBangDetection())
-                    + " (~" + count(blast.badRequestsBigBang()) + " extra failures)");
+                    + (blast.bigBangDetection() == null ? " (its gates never measure: nothing catches it)"
+                    : " before the same gates catch it, on average " + Durations.format(blast.bigBangDetection())
+                    + " after the deploy") + " (~" + count(blast.badRequestsBigBang()) + " extra failures)"
+                    + (blast.bigBangEscapeProbability() > 0.0005 ? "; it escapes them with probability "
+                    + num(round(blast.bigBangEscapeProbability(), 3)) : ""));
         }
         return out;
     }

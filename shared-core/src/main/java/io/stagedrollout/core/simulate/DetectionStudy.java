@@ -16,18 +16,20 @@ public final class DetectionStudy {
     public static List<RuleOutcome> run(Scenario scenario, List<? extends DetectionRule> rules, int runs, long seed) {
         int k = rules.size();
         int[][] stops = new int[k][runs];
+        int[][] passes = new int[k][runs];
         long[][] exposed = new long[k][runs];
         SplittableRandom root = new SplittableRandom(seed);
         for (int r = 0; r < runs; r++) {
             List<IntervalCounts> traffic = scenario.simulate(root.split());
             for (int i = 0; i < k; i++) {
-                int stop = rules.get(i).rollbackAfter(traffic);
-                stops[i][r] = stop;
-                exposed[i][r] = canaryRequests(traffic, stop == 0 ? traffic.size() : stop);
+                DetectionRule.Stop stop = rules.get(i).decide(traffic);
+                stops[i][r] = stop.rollback() ? stop.after() : 0;
+                passes[i][r] = stop.passedEarly() ? stop.after() : 0;
+                exposed[i][r] = canaryRequests(traffic, stop.after() == 0 ? traffic.size() : stop.after());
             }
         }
         List<RuleOutcome> out = new ArrayList<>(k);
-        for (int i = 0; i < k; i++) out.add(summarize(rules.get(i).name(), scenario, stops[i], exposed[i]));
+        for (int i = 0; i < k; i++) out.add(summarize(rules.get(i).name(), scenario, stops[i], passes[i], exposed[i]));
         return out;
     }
 
@@ -37,13 +39,27 @@ public final class DetectionStudy {
         return n;
     }
 
-    private static RuleOutcome summarize(String name, Scenario sc, int[] stops, long[] exposed) {
+    private static RuleOutcome summarize(String name, Scenario sc, int[] stops, int[] passes, long[] exposed) {
         int runs = stops.length;
-        double[] minutes = Arrays.stream(stops).filter(s -> s > 0).mapToDouble(s -> s * sc.stepSeconds() / 60.0).sorted().toArray();
-        double median = minutes.length == 0 ? Double.NaN
-                : minutes.length % 2 == 1 ? minutes[minutes.length / 2]
-                : (minutes[minutes.length / 2 - 1] + minutes[minutes.length / 2]) / 2;
+        double[] minutes = minutes(stops, sc);
+        double[] passMinutes = minutes(passes, sc);
         double meanExposed = Arrays.stream(exposed).average().orElse(0);
-        return new RuleOutcome(name, runs, minutes.length, (double) minutes.length / runs, median, meanExposed);
+        double meanMinutes = 0;
+        for (int r = 0; r < runs; r++) {
+            int end = stops[r] > 0 ? stops[r] : passes[r] > 0 ? passes[r] : sc.steps();
+            meanMinutes += end * sc.stepSeconds() / 60.0 / runs;
+        }
+        return new RuleOutcome(name, runs, minutes.length, (double) minutes.length / runs, median(minutes), meanExposed,
+                (double) passMinutes.length / runs, median(passMinutes), meanMinutes);
+    }
+
+    private static double[] minutes(int[] after, Scenario sc) {
+        return Arrays.stream(after).filter(s -> s > 0).mapToDouble(s -> s * sc.stepSeconds() / 60.0).sorted().toArray();
+    }
+
+    private static double median(double[] sorted) {
+        return sorted.length == 0 ? Double.NaN
+                : sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 }

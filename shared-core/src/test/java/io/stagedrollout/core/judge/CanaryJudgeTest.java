@@ -71,10 +71,33 @@ class CanaryJudgeTest {
     }
 
     @Test
-    void onlyMissingDataIsInconclusiveNotPass() {
-        CanaryJudge.Result r = CanaryJudge.score(List.of(metric("x", MetricClass.NODATA, 1, false)), 95, 75);
+    void tooFewValuesInEveryMetricIsInconclusiveNotPass() {
+        CanaryJudge.Result r = CanaryJudge.score(List.of(metric("x", MetricClass.TOO_FEW, 1, false)), 95, 75);
         assertThat(r.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
         assertThat(r.score()).isZero();
+    }
+
+    @Test
+    void halfOrMoreMetricsWithoutDataFailAsInKayenta() {
+        // changed on purpose (issue 17): Kayenta fails a canary when 50% or more of its metrics return no data
+        CanaryJudge.Result one = CanaryJudge.score(List.of(metric("x", MetricClass.NODATA, 1, false)), 95, 75);
+        assertThat(one.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(one.reason()).startsWith("1 of 1 metrics have no data (half or more fails)");
+        CanaryJudge.Result half = CanaryJudge.score(List.of(pass("a"), metric("x", MetricClass.NODATA, 1, false)), 95, 0);
+        assertThat(half.outcome()).isEqualTo(Outcome.FAIL);
+    }
+
+    @Test
+    void fewerThanHalfWithoutDataHoldsTheGateInconclusive() {
+        CanaryJudge.Result r = CanaryJudge.score(List.of(pass("a"), pass("b"), metric("x", MetricClass.NODATA, 1, false)), 95, 0);
+        assertThat(r.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+    }
+
+    @Test
+    void aCriticalMetricWithoutDataFailsWhateverTheOthersSay() {
+        CanaryJudge.Result r = CanaryJudge.score(List.of(pass("a"), pass("b"), pass("c"), metric("errors", MetricClass.NODATA, 1, true)), 95, 0);
+        assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(r.reason()).startsWith("critical failure of errors");
     }
 
     @Test

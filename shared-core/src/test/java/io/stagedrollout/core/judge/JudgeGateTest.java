@@ -189,24 +189,26 @@ class JudgeGateTest {
     }
 
     @Test
-    void emptyResultIsInconclusive() throws Exception {
+    void anEmptyResultForACriticalMetricFailsAsKayentaDoes() throws Exception {
+        // changed on purpose (issue 17): a critical metric without data fails the judgement (Kayenta's rule)
         int port = serve();
         answer = q -> new Object[] {200, matrix()};
         try (GateProbe probe = open(prometheusGate(port))) {
             Measurement m = probe.measure(ctx(List.of()));
-            assertThat(m.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
-            assertThat(m.summary()).contains("not enough data");
+            assertThat(m.outcome()).isEqualTo(Outcome.FAIL);
+            assertThat(m.summary()).startsWith("critical failure of p99-latency")
+                    .contains("no data: canary 0 values", "a critical metric without data fails the gate");
         }
     }
 
     @Test
-    void allNaNIsInconclusiveNeverPass() throws Exception {
+    void allNaNIsNoDataAndNeverPasses() throws Exception {
         int port = serve();
         double[] nan = new double[20];
         java.util.Arrays.fill(nan, Double.NaN);
         answer = q -> new Object[] {200, matrix(nan)};
         try (GateProbe probe = open(prometheusGate(port))) {
-            assertThat(probe.measure(ctx(List.of())).outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(probe.measure(ctx(List.of())).outcome()).isEqualTo(Outcome.FAIL);
         }
     }
 

@@ -62,6 +62,23 @@ class MannWhitneyTest {
     }
 
     @Test
+    void tiedLargeSamplesAgreeWithCommonsMathTo1e9UnderItsConventions() {
+        // latency-like values at 0.1 ms resolution: many ties; Commons Math omits the tie correction, as PLAIN_NORMAL does
+        Random rnd = new Random(2026);
+        double[] canary = new double[100_000];
+        double[] baseline = new double[100_000];
+        for (int i = 0; i < canary.length; i++) {
+            baseline[i] = Math.round(-Math.log(1 - rnd.nextDouble()) * 1000) / 10.0;
+            canary[i] = Math.round(-Math.log(1 - rnd.nextDouble()) * 1015) / 10.0;
+        }
+        MannWhitneyUTest reference = new MannWhitneyUTest();
+        MannWhitney.Result r = MannWhitney.test(canary, baseline, Alternative.TWO_SIDED, MannWhitney.Options.PLAIN_NORMAL);
+        assertThat(r.ties()).isTrue();
+        assertThat(r.uMax()).isEqualTo(reference.mannWhitneyU(canary, baseline));
+        assertThat(r.pValue()).isCloseTo(reference.mannWhitneyUTest(canary, baseline), within(1e-9));
+    }
+
+    @Test
     void exactPValuesOfTheTextbookExample() {
         // R: wilcox.test(x, y, alternative = "g") gives W = 35, p-value = 0.1272
         MannWhitney.Result greater = MannWhitney.test(AT_TERM, EARLY, Alternative.GREATER);

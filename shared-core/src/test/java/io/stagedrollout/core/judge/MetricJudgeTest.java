@@ -106,9 +106,10 @@ class MetricJudgeTest {
     }
 
     @Test
-    void tooFewValuesIsNoData() {
+    void fewerValuesThanMinSamplesAreTooFewNotNoData() {
         MetricResult r = judge(spec(Direction.INCREASE), new double[] {1, 2, 3}, new double[] {1, 2, 3, 4, 5, 6});
-        assertThat(r.classification()).isEqualTo(MetricClass.NODATA);
+        assertThat(r.classification()).isEqualTo(MetricClass.TOO_FEW);
+        assertThat(r.criticalFailure()).isFalse();
         assertThat(r.reason()).contains("canary 3 values", "minSamples 5", "never passes");
     }
 
@@ -116,7 +117,7 @@ class MetricJudgeTest {
     void nanValuesAreRemovedByDefaultAndCounted() {
         double[] canary = {Double.NaN, Double.NaN, Double.NaN, 1, 2, 3, 4};
         MetricResult r = judge(spec(Direction.INCREASE), canary, new double[] {1, 2, 3, 4, 5, 6});
-        assertThat(r.classification()).isEqualTo(MetricClass.NODATA);
+        assertThat(r.classification()).isEqualTo(MetricClass.TOO_FEW);
         assertThat(r.reason()).contains("canary 3 NaN removed");
     }
 

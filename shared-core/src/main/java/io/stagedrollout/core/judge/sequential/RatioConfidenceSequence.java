@@ -55,14 +55,17 @@ final class RatioConfidenceSequence {
         double[] up = new double[logWeight.length];
         double[] down = new double[logWeight.length];
         for (int c = 0; c < lowerMax.length; c++) {
+            // a candidate once rejected stays rejected (running maximum): only the ones still in the bounds need work
+            boolean lower = lowerMax[c] < threshold, upper = upperMax[c] < threshold;
+            if (!lower && !upper) continue;
             int i = zero - half + c;
             double ref = likelihood.logLik(i);
             for (int j = 1; j < logWeight.length; j++) {
-                up[j] = logWeight[j] + likelihood.logLik(i + j * stride) - ref;
-                down[j] = logWeight[j] + likelihood.logLik(i - j * stride) - ref;
+                if (lower) up[j] = logWeight[j] + likelihood.logLik(i + j * stride) - ref;
+                if (upper) down[j] = logWeight[j] + likelihood.logLik(i - j * stride) - ref;
             }
-            lowerMax[c] = Math.max(lowerMax[c], SequentialRateTest.logSumExp(up, 1, up.length));
-            upperMax[c] = Math.max(upperMax[c], SequentialRateTest.logSumExp(down, 1, down.length));
+            if (lower) lowerMax[c] = Math.max(lowerMax[c], SequentialRateTest.logSumExp(up, 1, up.length));
+            if (upper) upperMax[c] = Math.max(upperMax[c], SequentialRateTest.logSumExp(down, 1, down.length));
         }
     }
 

@@ -36,13 +36,48 @@ public record SequentialAnalysis(
             be += c.baselineErrors();
         }
         RatioInterval ci = cs.interval();
-        boolean ruledOut = ci != null && switch (direction) {
+        return new SequentialAnalysis(history.size(), cr, ce, br, be, test.pValue(), cs.estimate(), ci,
+                test.regressionDetected(), ruledOut(ci, minEffect, direction), alpha, minEffect, direction);
+    }
+
+    /** Whether the bounds exclude a regression of {@code minEffect} (or more) in the gate's direction. */
+    static boolean ruledOut(RatioInterval ci, double minEffect, Direction direction) {
+        return ci != null && switch (direction) {
             case INCREASE -> !ci.highOpen() && ci.high() < minEffect;
             case DECREASE -> !ci.lowOpen() && ci.low() > 1 / minEffect;
             case EITHER -> !ci.highOpen() && !ci.lowOpen() && ci.high() < minEffect && ci.low() > 1 / minEffect;
         };
-        return new SequentialAnalysis(history.size(), cr, ce, br, be, test.pValue(), cs.estimate(), ci,
-                test.regressionDetected(), ruledOut, alpha, minEffect, direction);
+    }
+
+    /**
+     * The same test and bounds fed one interval at a time, for simulations that decide after every interval
+     * without rebuilding the analysis from the whole history each time.
+     */
+    public static final class Running {
+        private final SequentialRateTest test;
+        private final RatioConfidenceSequence cs;
+        private final double minEffect;
+        private final Direction direction;
+
+        public Running(double alpha, double minEffect, Direction direction) {
+            this.test = new SequentialRateTest(alpha, minEffect, direction);
+            this.cs = new RatioConfidenceSequence(direction == Direction.EITHER ? alpha / 2 : alpha, minEffect);
+            this.minEffect = minEffect;
+            this.direction = direction;
+        }
+
+        public void add(IntervalCounts counts) {
+            test.add(counts);
+            cs.add(counts);
+        }
+
+        public boolean regressionDetected() {
+            return test.regressionDetected();
+        }
+
+        public boolean regressionRuledOut() {
+            return ruledOut(cs.interval(), minEffect, direction);
+        }
     }
 
     /**

@@ -78,6 +78,8 @@ final class SequentialProbe implements GateProbe {
             outcome = Outcome.PASS;
             summary = a.explain();
         }
+        boolean settles = outcome == Outcome.PASS && s.earlyPass() && a.regressionRuledOut();
+        if (settles) summary += "; earlyPass: the gate has passed and the ring need not bake longer";
         Measurement m = carry(outcome, a.pValue(), summary + thisInterval, history, now);
         Map<String, Object> data = new LinkedHashMap<>(m.data());
         data.put("pValue", a.pValue());
@@ -88,6 +90,7 @@ final class SequentialProbe implements GateProbe {
         }
         data.put("regressionDetected", a.regressionDetected());
         data.put("regressionRuledOut", a.regressionRuledOut());
+        if (s.earlyPass()) data.put(GateRules.SETTLES_GATE, settles);
         data.put("alpha", s.alpha());
         data.put("minEffect", s.minEffect());
         data.put("direction", s.direction().label());

@@ -9,11 +9,17 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The {@code sequential} gate's own fields, read and checked (see the module README for the plan syntax). */
+/**
+ * The {@code sequential} gate's own fields, read and checked (see bench/README.md for the plan syntax).
+ *
+ * @param earlyPass a measurement whose confidence sequence rules out a {@code minEffect} regression settles the gate
+ *                  as passed, so the ring may end its bake early (anytime-valid: a regression of at least minEffect
+ *                  passes early with probability at most alpha)
+ */
 record SequentialSettings(double alpha, double minEffect, Direction direction, long minRequests,
                           OpenMetricsSide canaryScrape, OpenMetricsSide baselineScrape,
                           String prometheus, PrometheusSide canaryQueries, PrometheusSide baselineQueries,
-                          Duration window, Duration timeout, String tokenEnv) {
+                          Duration window, Duration timeout, String tokenEnv, boolean earlyPass) {
     static final double DEFAULT_ALPHA = 0.05;
     static final double DEFAULT_MIN_EFFECT = 1.5;
     private static final Pattern EFFECT = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(x|%)?\\s*", Pattern.CASE_INSENSITIVE);
@@ -37,6 +43,7 @@ record SequentialSettings(double alpha, double minEffect, Direction direction, l
         double minEffect = minEffect(r);
         Direction direction = Direction.parse(r.choice("direction", "increase", "increase", "decrease", "either"));
         long minRequests = r.integer("minRequests", 1, 1, Integer.MAX_VALUE);
+        boolean earlyPass = r.bool("earlyPass", false);
         Duration timeout = r.duration("timeout", Duration.ofSeconds(5));
         if (timeout.isZero()) r.problem("timeout", "must be longer than 0s");
         String tokenEnv = r.string("tokenEnv").orElse(null);
@@ -65,7 +72,8 @@ record SequentialSettings(double alpha, double minEffect, Direction direction, l
         }
         canary.finish();
         baseline.finish();
-        return new SequentialSettings(alpha, minEffect, direction, minRequests, cs, bs, prometheus, cq, bq, window, timeout, tokenEnv);
+        return new SequentialSettings(alpha, minEffect, direction, minRequests, cs, bs, prometheus, cq, bq, window, timeout,
+                tokenEnv, earlyPass);
     }
 
     /** {@code 1.5x}, {@code 1.5} (a ratio) or {@code 50%} (a relative increase, the same 1.5x). */

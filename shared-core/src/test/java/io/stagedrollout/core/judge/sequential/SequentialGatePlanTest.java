@@ -55,13 +55,17 @@ class SequentialGatePlanTest {
     }
 
     private RolloutPlan plan() throws Exception {
+        return plan("3s", "alpha: 0.001");
+    }
+
+    private RolloutPlan plan(String bake, String extra) throws Exception {
         return PlanReader.parse("""
                 service: checkout
                 environment: test
                 rings:
                   - name: canary
                     exposure: 10%
-                    bake: 3s
+                    bake: BAKE
                     gates: [errors-vs-baseline]
                   - name: everyone
                     exposure: 100%
@@ -69,7 +73,7 @@ class SequentialGatePlanTest {
                 gates:
                   errors-vs-baseline:
                     kind: sequential
-                    alpha: 0.001
+                    EXTRA
                     minEffect: 1.5x
                     direction: increase
                     interval: 500ms
@@ -84,14 +88,17 @@ class SequentialGatePlanTest {
                 actions:
                   deploy: {kind: command, command: ["true"]}
                   revert: {kind: command, command: ["true"]}
-                """.replace("ENDPOINT", server.url()));
+                """.replace("ENDPOINT", server.url()).replace("BAKE", bake).replace("EXTRA", extra));
     }
 
     private RolloutState run(String version) throws Exception {
+        return run(version, plan());
+    }
+
+    private RolloutState run(String version, RolloutPlan plan) throws Exception {
         Actor actor = Actor.system("test");
         try (RolloutEngine engine = new RolloutEngine(new FileRolloutStore(dir.resolve("state")), RolloutEngine.Runtime.system(dir),
                 Clock.systemUTC(), EngineListener.NONE)) {
-            RolloutPlan plan = plan();
             EngineResult started = engine.start(plan, version, "1.0", actor);
             assertThat(started.kind()).isEqualTo(EngineResult.Kind.APPLIED);
             return engine.run(new RolloutKey("checkout", "test"), true, actor).state();
@@ -103,6 +110,21 @@ class SequentialGatePlanTest {
         serve(0.01, 0.01);
         RolloutState s = run("2.0");
         assertThat(s.status()).isEqualTo(Status.COMPLETED);
+    }
+
+    @Test
+    void withEarlyPassAGoodVersionEndsAnHourLongBakeOnceARegressionIsRuledOut() throws Exception {
+        serve(0.1, 0.1);
+        RolloutPlan plan = plan("1h", "alpha: 0.01\n    earlyPass: true");
+        // without early pass this would bake for an hour; the deadline only stops a broken build from hanging
+        RolloutState s = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(5),
+                () -> run("2.0", plan));
+        assertThat(s.status()).isEqualTo(Status.COMPLETED);
+        try (FileRolloutStore store = new FileRolloutStore(dir.resolve("state"))) {
+            var passed = store.history(new RolloutKey("checkout", "test")).stream()
+                    .filter(e -> e.type().equals(io.stagedrollout.core.machine.EventType.RING_PASSED)).findFirst().orElseThrow();
+            assertThat(passed.reason()).contains("errors-vs-baseline passed early after", "1.5x regression is ruled out");
+        }
     }
 
     @Test

@@ -77,6 +77,34 @@ class SequentialGateTest {
     }
 
     @Test
+    void withEarlyPassAHealthyCanarySettlesTheGateOnceA15xRegressionIsRuledOut() throws Exception {
+        Map<String, Object> settings = settings();
+        settings.put("earlyPass", true);
+        GateProbe p = probe(settings);
+        server.perScrape = new long[] {2000, 20, 18000, 180}; // both at 1%
+        Measurement m = null;
+        int measurements = 0;
+        do {
+            m = measure(p, m);
+            measurements++;
+            assertThat(m.outcome()).isEqualTo(Outcome.PASS);
+        } while (!Boolean.TRUE.equals(m.data().get(io.stagedrollout.core.gate.GateRules.SETTLES_GATE)) && measurements < 30);
+        assertThat(m.data()).containsEntry(io.stagedrollout.core.gate.GateRules.SETTLES_GATE, true)
+                .containsEntry("regressionRuledOut", true);
+        assertThat(m.summary()).contains("1.5x regression is ruled out", "earlyPass: the gate has passed");
+        assertThat(measurements).isLessThan(30);
+    }
+
+    @Test
+    void withoutEarlyPassARuledOutRegressionDoesNotSettleTheGate() throws Exception {
+        GateProbe p = probe(settings());
+        server.perScrape = new long[] {20000, 200, 180000, 1800};
+        Measurement m = null;
+        for (int i = 0; i < 3; i++) m = measure(p, m);
+        assertThat(m.data()).containsEntry("regressionRuledOut", true).doesNotContainKey(io.stagedrollout.core.gate.GateRules.SETTLES_GATE);
+    }
+
+    @Test
     void regressingCanaryFailsTheMomentTheBoundaryIsCrossed() throws Exception {
         server.perScrape = new long[] {0, 0, 0, 0};
         GateProbe p = probe(settings());
