@@ -129,12 +129,6 @@ final class RolloutRepo {
                   - component: $CI_SERVER_FQDN/acme/app/ring@$CI_COMMIT_SHA
                     inputs: {ring: everyone, after: "rollout:promote:canary"}
 
-                # gitlab-ci-local 4.65.1 counts any failure of a job with allow_failure: {exit_codes: [4]} as
-                # allowed when it decides which jobs run next (its Executor.isPastFailed); GitLab allows exit 4
-                # only. Spelled out here so the pipeline reacts to a failed ring as GitLab does.
-                rollout:canary: {allow_failure: false}
-                rollout:everyone: {allow_failure: false}
-
                 release-notes:
                   stage: deploy
                   needs: [{job: "rollout:everyone", optional: true}]

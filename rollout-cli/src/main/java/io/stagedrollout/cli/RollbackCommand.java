@@ -29,7 +29,7 @@ final class RollbackCommand extends Base {
             EngineResult r = engine.rollback(key, reason, actor(), true);
             if (r.state() != null && r.kind() == EngineResult.Kind.APPLIED) {
                 if (r.state().status() == Status.FAILED) {
-                    return output().finish(name(), "failed", ExitCode.ERROR, r.message(), r.state(), null);
+                    return output().finish(name(), "failed", ExitCode.REVERT_FAILED, r.message(), r.state(), null);
                 }
                 if (r.state().status() == Status.ROLLING_BACK) {
                     return output().finish(name(), "applied", ExitCode.OK, "rollback recorded; the plan has no revert "

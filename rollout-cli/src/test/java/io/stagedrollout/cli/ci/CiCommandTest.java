@@ -99,7 +99,7 @@ class CiCommandTest {
     void badInputExitsTwoWithoutRunningAnything() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CiCommand c = new CiCommand(Map.of(), System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code = new CommandLine(c).execute("--command", "advance", "--jar", "/nonexistent.jar");
+        int code = new CommandLine(c).execute("--command", "advance");
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rollout is required");
