@@ -27,11 +27,16 @@ final class RolloutRepo {
     final Path jar;
 
     RolloutRepo(Path root, Path jar) throws IOException {
+        this(root, jar, Files.createDirectories(root.resolve("state")), Files.createDirectories(root.resolve("deployed")));
+    }
+
+    /** A clone that shares its store and deployment with another (a second pipeline of the same project). */
+    RolloutRepo(Path root, Path jar, Path store, Path deployDir) throws IOException {
         this.root = root;
         this.jar = jar;
+        this.store = store;
+        this.deployDir = deployDir;
         repo = Files.createDirectories(root.resolve("app"));
-        store = Files.createDirectories(root.resolve("state"));
-        deployDir = Files.createDirectories(root.resolve("deployed"));
     }
 
     static Path componentDir() {
