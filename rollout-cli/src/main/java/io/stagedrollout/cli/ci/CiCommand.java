@@ -297,7 +297,7 @@ public final class CiCommand implements Callable<Integer> {
             }
             a.add("--" + flag);
         }
-        if (!rolloutId.isBlank() && !c.equals("start") && !c.equals("run") && cliAccepts(c, "--rollout-id")) {
+        if (!rolloutId.isBlank() && !c.equals("start") && !c.equals("run")) {
             // the CLI checks the binding itself, atomically with the change it makes
             a.add("--rollout-id");
             a.add(rolloutId.trim());
@@ -329,11 +329,6 @@ public final class CiCommand implements Callable<Integer> {
             a.add(option);
             a.add(value);
         }
-    }
-
-    private static boolean cliAccepts(String subcommand, String option) {
-        CommandLine sub = new CommandLine(new RolloutCommand()).getSubcommands().get(subcommand);
-        return sub != null && sub.getCommandSpec().findOption(option) != null;
     }
 
     record Execution(int exitCode, String stdout) {}
