@@ -87,7 +87,7 @@ describe('the action keeps things apart', { concurrency: 2 }, () => {
     assert.match(run.summary, /The revert failed: production state is unknown/);
   });
 
-  it('starts one JVM per step', TIMEOUT, async () => {
+  it('starts one JVM per step', { timeout: 240_000 }, async () => {
     const workDir = world.workspace(world.plan());
     const count = path.join(workDir, 'jvms.txt');
     const realJava = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : '/usr/bin/java';

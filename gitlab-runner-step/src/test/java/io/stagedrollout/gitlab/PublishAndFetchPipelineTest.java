@@ -101,7 +101,8 @@ class PublishAndFetchPipelineTest {
         git(repo, "remote", "add", "origin", "git@gitlab.com:acme/staged-rollout.git");
         git(repo, "add", "-A");
         git(repo, "-c", "user.name=r", "-c", "user.email=r@example.com", "commit", "-q", "-m", "release");
-        Path dist = Files.createDirectories(GitLabCiLocal.artifacts(repo, "build").resolve("dist"));
+        // gitlab-ci-local's shell executor runs every job in the project directory: the build job's dist/ is there
+        Path dist = Files.createDirectories(repo.resolve("dist"));
         byte[] jar = Files.readAllBytes(RolloutRepo.rolloutJar());
         Files.write(dist.resolve("rollout.jar"), jar);
         Files.writeString(dist.resolve("rollout.jar.sha256"), sha256(jar) + "  rollout.jar\n");

@@ -32,7 +32,7 @@ class DocsAgreeTest {
         String major = "v" + version.substring(0, version.indexOf('.'));
         for (String doc : DOCS) {
             String text = Repository.read(doc);
-            assertThat(all(Pattern.compile("component: \\S+@(\\d[^\\s]*)"), text)).as(doc).allMatch(version::equals);
+            assertThat(all(Pattern.compile("component: \\S+@([0-9][0-9A-Za-z.-]*)"), text)).as(doc).allMatch(version::equals);
             assertThat(all(Pattern.compile("github-action@(v[0-9.]+)\\b"), text)).as(doc)
                     .allMatch(v -> v.equals(major) || v.equals("v" + version));
             assertThat(all(Pattern.compile("packages/generic/rollout/([0-9][^/]*)/"), text)).as(doc).allMatch(version::equals);
