@@ -19489,11 +19489,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header: header2, data, colspan, rowspan } = cell;
+        const { header: header2, data, colspan, rowspan } = cell2;
         const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -20416,7 +20416,8 @@ var ONLY_FOR = {
   "stable-version": ["start"],
   ring: ["promote"],
   reason: ["rollback", "abort"],
-  wait: ["status"]
+  wait: ["status"],
+  "rollout-id": ["advance", "promote", "rollback", "abort", "status"]
 };
 var RESERVED_ARGS = ["--output", "-o"];
 var InputError = class extends Error {
@@ -20470,6 +20471,8 @@ function readInputs(get) {
     extraArgs,
     failOnWaiting,
     metricsToken: get("metrics-token"),
+    rolloutId: get("rollout-id"),
+    storeUser: get("store-user"),
     storePassword: get("store-password"),
     secretEnv
   };
@@ -20576,6 +20579,7 @@ function rolloutArguments(inputs) {
     default:
       throw new Error(`unknown command ${inputs.command}`);
   }
+  if (inputs.rolloutId && inputs.command !== "start") args.push("--rollout-id", inputs.rolloutId);
   if (inputs.stateDir) args.push("--state-dir", inputs.stateDir);
   if (inputs.store) args.push("--store", inputs.store);
   args.push(...inputs.extraArgs);
@@ -20590,7 +20594,8 @@ var EXIT = Object.freeze({
   INVALID: 2,
   GATE_FAILED: 3,
   WAITING: 4,
-  CONFLICT: 5
+  CONFLICT: 5,
+  REVERT_FAILED: 6
 });
 var ContractError = class extends Error {
   constructor(message) {
@@ -20642,6 +20647,11 @@ function outputsOf(status, exitCode) {
 function escapeHtml(value) {
   return String(value ?? "").replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
 }
+var EMPTY_CELL = "\u2014";
+function cell(value) {
+  const text = escapeHtml(value);
+  return text === "" ? EMPTY_CELL : text;
+}
 function formatPercent(percent) {
   if (typeof percent !== "number" || !Number.isFinite(percent)) return "";
   return `${Number(percent.toFixed(4))}%`;
@@ -20654,12 +20664,12 @@ var header = (...titles) => titles.map((data) => ({ data, header: true }));
 function ringRows(rollout) {
   const rings = Array.isArray(rollout?.rings) ? rollout.rings : [];
   return rings.map((ring) => [
-    escapeHtml(ring.name),
-    escapeHtml(formatPercent(ring.exposurePercent)),
-    escapeHtml(ring.bake ?? ""),
-    escapeHtml(ring.approval ?? ""),
-    escapeHtml((ring.gates ?? []).join(", ")),
-    ring.state === "current" ? `<b>${escapeHtml(ring.state)}</b>` : escapeHtml(ring.state ?? "")
+    cell(ring.name),
+    cell(formatPercent(ring.exposurePercent)),
+    cell(ring.bake ?? ""),
+    cell(ring.approval ?? ""),
+    cell((ring.gates ?? []).join(", ")),
+    ring.state === "current" ? `<b>${cell(ring.state)}</b>` : cell(ring.state ?? "")
   ]);
 }
 function gateRows(rollout) {
@@ -20667,15 +20677,15 @@ function gateRows(rollout) {
     const last = gate.last ?? {};
     const lastText = [last.outcome, formatValue(last.value)].filter((part) => part).join(" ");
     return [
-      escapeHtml(gate.gate) + (gate.dryRun ? " (dry run)" : ""),
-      escapeHtml(gate.verdict ?? "measuring"),
-      escapeHtml(formatValue(gate.measurements)),
-      escapeHtml(formatValue(gate.passed)),
-      escapeHtml(formatValue(gate.failed)),
-      escapeHtml(formatValue(gate.inconclusive)),
-      escapeHtml(formatValue(gate.errors)),
-      escapeHtml(lastText),
-      escapeHtml(gate.reason ?? last.summary ?? "")
+      cell(gate.gate) + (gate.dryRun ? " (dry run)" : ""),
+      cell(gate.verdict ?? "measuring"),
+      cell(formatValue(gate.measurements)),
+      cell(formatValue(gate.passed)),
+      cell(formatValue(gate.failed)),
+      cell(formatValue(gate.inconclusive)),
+      cell(formatValue(gate.errors)),
+      cell(lastText),
+      cell(gate.reason ?? last.summary ?? "")
     ];
   });
 }
@@ -20684,16 +20694,15 @@ function addSummary(summary2, status, exitCode, command) {
   summary2.addHeading(`Rollout ${escapeHtml(rollout?.key ?? "")}`.trim(), 2);
   summary2.addRaw(`<p><code>${escapeHtml(command)}</code> \u2192 <b>${escapeHtml(status.result)}</b> (exit ${exitCode}): ${escapeHtml(status.message ?? "")}</p>`, true);
   if (rollout) {
-    const ringPosition = typeof rollout.ringIndex === "number" && typeof rollout.ringCount === "number" ? ` (${rollout.ringIndex + 1} of ${rollout.ringCount})` : "";
     summary2.addTable([
       header("Status", "Version", "Stable version", "Ring", "Exposure", "Rollout id"),
       [
-        escapeHtml(rollout.status),
-        escapeHtml(rollout.version),
-        escapeHtml(rollout.stableVersion ?? rollout.lastGoodVersion ?? ""),
-        escapeHtml((rollout.ring ?? "") + ringPosition),
-        escapeHtml(formatPercent(rollout.exposurePercent)),
-        escapeHtml(rollout.id)
+        cell(rollout.status),
+        cell(rollout.version),
+        cell(rollout.stableVersion ?? rollout.lastGoodVersion ?? ""),
+        cell(ringText(rollout)),
+        cell(formatPercent(rollout.exposurePercent)),
+        cell(rollout.id)
       ]
     ]);
     const rings = ringRows(rollout);
@@ -20714,29 +20723,48 @@ function addSummary(summary2, status, exitCode, command) {
       summary2.addRaw("<p>No gate measured yet.</p>", true);
     }
   }
+  if (exitCode === 6) {
+    summary2.addRaw("<p><b>The revert failed: production state is unknown.</b> A person must look at the deployment, put it right, and record what was done (the rollout stays FAILED until then).</p>", true);
+  }
+  const commands = Object.entries(rollout?.commands ?? {}).filter(([, text]) => typeof text === "string" && text);
+  if (commands.length > 0) {
+    summary2.addHeading("Commands for this rollout", 3);
+    summary2.addTable([header("Action", "Command"), ...commands.map(([name, text]) => [cell(name), `<code>${cell(text)}</code>`])]);
+  }
   const problems = Array.isArray(status.problems) ? status.problems : [];
   if (problems.length > 0) {
     summary2.addHeading("Problems", 3);
     summary2.addTable([
       header("Where", "Line", "Problem"),
-      ...problems.map((p) => [escapeHtml(p.path ?? ""), escapeHtml(formatValue(p.line)), escapeHtml(p.message ?? "")])
+      ...problems.map((p) => [cell(p.path ?? ""), cell(formatValue(p.line)), cell(p.message ?? "")])
     ]);
   }
   return summary2;
 }
+function ringText(rollout) {
+  const count = typeof rollout.ringCount === "number" ? rollout.ringCount : null;
+  if (rollout.ring && typeof rollout.ringIndex === "number" && rollout.ringIndex >= 0 && count !== null) {
+    return `${rollout.ring} (${rollout.ringIndex + 1} of ${count})`;
+  }
+  if (rollout.ring) return rollout.ring;
+  return count === null ? "" : `none deployed yet (${count} ring${count === 1 ? "" : "s"})`;
+}
 
 // src/secrets.js
 var METRICS_TOKEN_ENV = "ROLLOUT_METRICS_TOKEN";
-var STORE_PASSWORD_ENV = "ROLLOUT_STORE_PASSWORD";
+var STORE_USER_ENV = "ROLLOUT_DB_USER";
+var STORE_PASSWORD_ENV = "ROLLOUT_DB_PASSWORD";
 function secretVariables(inputs) {
   const variables = {};
   if (inputs.metricsToken) variables[METRICS_TOKEN_ENV] = inputs.metricsToken;
+  if (inputs.storeUser) variables[STORE_USER_ENV] = inputs.storeUser;
   if (inputs.storePassword) variables[STORE_PASSWORD_ENV] = inputs.storePassword;
   for (const { name, value } of inputs.secretEnv) variables[name] = value;
   return variables;
 }
 function secretValues(inputs) {
-  const values = Object.values(secretVariables(inputs));
+  const { [STORE_USER_ENV]: _user, ...secret } = secretVariables(inputs);
+  const values = Object.values(secret);
   values.push(...passwordsInLocation(inputs.store));
   return [...new Set(values.flatMap((value) => value.split(/\r?\n/)).map((v) => v.trim()).filter((v) => v.length > 0))];
 }
@@ -20881,6 +20909,10 @@ function conclude(status, exitCode, inputs) {
     return;
   }
   switch (exitCode) {
+    case EXIT.REVERT_FAILED:
+      error(message, { title: `${where}: the revert failed, production state unknown` });
+      setFailed(`${where}: the revert failed (exit 6): production state is unknown and a person must resolve it. ${message}`);
+      return;
     case EXIT.OK:
       info(`${where}: ${status.result}: ${message}`);
       return;
@@ -20888,7 +20920,8 @@ function conclude(status, exitCode, inputs) {
       if (inputs.failOnWaiting) {
         setFailed(`${where} is waiting: ${message}`);
       } else {
-        notice(message, { title: `${where} is waiting` });
+        const next = rollout?.commands?.promote ? ` Promote: ${rollout.commands.promote}` : "";
+        notice(message + next, { title: `${where} is waiting` });
       }
       return;
     case EXIT.GATE_FAILED: {

@@ -30,6 +30,8 @@ export function rolloutArguments(inputs) {
     default:
       throw new Error(`unknown command ${inputs.command}`);
   }
+  // Bound to one rollout: a job of an old run is refused (exit 5) instead of acting on a newer rollout of the key.
+  if (inputs.rolloutId && inputs.command !== 'start') args.push('--rollout-id', inputs.rolloutId);
   if (inputs.stateDir) args.push('--state-dir', inputs.stateDir);
   if (inputs.store) args.push('--store', inputs.store);
   args.push(...inputs.extraArgs);

@@ -8,6 +8,7 @@ export const EXIT = Object.freeze({
   GATE_FAILED: 3,
   WAITING: 4,
   CONFLICT: 5,
+  REVERT_FAILED: 6,
 });
 
 export class ContractError extends Error {

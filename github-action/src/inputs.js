@@ -21,6 +21,7 @@ const ONLY_FOR = {
   ring: ['promote'],
   reason: ['rollback', 'abort'],
   wait: ['status'],
+  'rollout-id': ['advance', 'promote', 'rollback', 'abort', 'status'],
 };
 
 // The JSON contract is the only thing the wrapper reads, so callers may not switch it off.
@@ -84,6 +85,8 @@ export function readInputs(get) {
     extraArgs,
     failOnWaiting,
     metricsToken: get('metrics-token'),
+    rolloutId: get('rollout-id'),
+    storeUser: get('store-user'),
     storePassword: get('store-password'),
     secretEnv,
   };

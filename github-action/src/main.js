@@ -129,6 +129,11 @@ function conclude(status, exitCode, inputs) {
   }
 
   switch (exitCode) {
+    case EXIT.REVERT_FAILED:
+      // Not "rolled back": nobody knows what production runs now. Said apart from exit 3 on purpose.
+      core.error(message, { title: `${where}: the revert failed, production state unknown` });
+      core.setFailed(`${where}: the revert failed (exit 6): production state is unknown and a person must resolve it. ${message}`);
+      return;
     case EXIT.OK:
       core.info(`${where}: ${status.result}: ${message}`);
       return;
@@ -136,7 +141,8 @@ function conclude(status, exitCode, inputs) {
       if (inputs.failOnWaiting) {
         core.setFailed(`${where} is waiting: ${message}`);
       } else {
-        core.notice(message, { title: `${where} is waiting` });
+        const next = rollout?.commands?.promote ? ` Promote: ${rollout.commands.promote}` : '';
+        core.notice(message + next, { title: `${where} is waiting` });
       }
       return;
     case EXIT.GATE_FAILED: {

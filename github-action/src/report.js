@@ -26,6 +26,15 @@ export function escapeHtml(value) {
     .replaceAll("'", '&#39;');
 }
 
+// @actions/core's summary writes an empty cell as an unclosed tag (`<td>`), so no table cell is ever empty.
+const EMPTY_CELL = '—';
+
+/** An escaped table cell; an em dash stands in for no value. */
+export function cell(value) {
+  const text = escapeHtml(value);
+  return text === '' ? EMPTY_CELL : text;
+}
+
 export function formatPercent(percent) {
   if (typeof percent !== 'number' || !Number.isFinite(percent)) return '';
   return `${Number(percent.toFixed(4))}%`;
@@ -41,12 +50,12 @@ const header = (...titles) => titles.map(data => ({ data, header: true }));
 export function ringRows(rollout) {
   const rings = Array.isArray(rollout?.rings) ? rollout.rings : [];
   return rings.map(ring => [
-    escapeHtml(ring.name),
-    escapeHtml(formatPercent(ring.exposurePercent)),
-    escapeHtml(ring.bake ?? ''),
-    escapeHtml(ring.approval ?? ''),
-    escapeHtml((ring.gates ?? []).join(', ')),
-    ring.state === 'current' ? `<b>${escapeHtml(ring.state)}</b>` : escapeHtml(ring.state ?? ''),
+    cell(ring.name),
+    cell(formatPercent(ring.exposurePercent)),
+    cell(ring.bake ?? ''),
+    cell(ring.approval ?? ''),
+    cell((ring.gates ?? []).join(', ')),
+    ring.state === 'current' ? `<b>${cell(ring.state)}</b>` : cell(ring.state ?? ''),
   ]);
 }
 
@@ -55,15 +64,15 @@ export function gateRows(rollout) {
     const last = gate.last ?? {};
     const lastText = [last.outcome, formatValue(last.value)].filter(part => part).join(' ');
     return [
-      escapeHtml(gate.gate) + (gate.dryRun ? ' (dry run)' : ''),
-      escapeHtml(gate.verdict ?? 'measuring'),
-      escapeHtml(formatValue(gate.measurements)),
-      escapeHtml(formatValue(gate.passed)),
-      escapeHtml(formatValue(gate.failed)),
-      escapeHtml(formatValue(gate.inconclusive)),
-      escapeHtml(formatValue(gate.errors)),
-      escapeHtml(lastText),
-      escapeHtml(gate.reason ?? last.summary ?? ''),
+      cell(gate.gate) + (gate.dryRun ? ' (dry run)' : ''),
+      cell(gate.verdict ?? 'measuring'),
+      cell(formatValue(gate.measurements)),
+      cell(formatValue(gate.passed)),
+      cell(formatValue(gate.failed)),
+      cell(formatValue(gate.inconclusive)),
+      cell(formatValue(gate.errors)),
+      cell(lastText),
+      cell(gate.reason ?? last.summary ?? ''),
     ];
   });
 }
@@ -75,17 +84,15 @@ export function addSummary(summary, status, exitCode, command) {
   summary.addRaw(`<p><code>${escapeHtml(command)}</code> → <b>${escapeHtml(status.result)}</b> (exit ${exitCode}): ${escapeHtml(status.message ?? '')}</p>`, true);
 
   if (rollout) {
-    const ringPosition = typeof rollout.ringIndex === 'number' && typeof rollout.ringCount === 'number'
-      ? ` (${rollout.ringIndex + 1} of ${rollout.ringCount})` : '';
     summary.addTable([
       header('Status', 'Version', 'Stable version', 'Ring', 'Exposure', 'Rollout id'),
       [
-        escapeHtml(rollout.status),
-        escapeHtml(rollout.version),
-        escapeHtml(rollout.stableVersion ?? rollout.lastGoodVersion ?? ''),
-        escapeHtml((rollout.ring ?? '') + ringPosition),
-        escapeHtml(formatPercent(rollout.exposurePercent)),
-        escapeHtml(rollout.id),
+        cell(rollout.status),
+        cell(rollout.version),
+        cell(rollout.stableVersion ?? rollout.lastGoodVersion ?? ''),
+        cell(ringText(rollout)),
+        cell(formatPercent(rollout.exposurePercent)),
+        cell(rollout.id),
       ],
     ]);
 
@@ -109,13 +116,34 @@ export function addSummary(summary, status, exitCode, command) {
     }
   }
 
+  if (exitCode === 6) {
+    summary.addRaw('<p><b>The revert failed: production state is unknown.</b> A person must look at the deployment, '
+      + 'put it right, and record what was done (the rollout stays FAILED until then).</p>', true);
+  }
+  const commands = Object.entries(rollout?.commands ?? {}).filter(([, text]) => typeof text === 'string' && text);
+  if (commands.length > 0) {
+    // id-bound: pasted later, a command for a rollout that has ended is refused instead of acting on a newer one
+    summary.addHeading('Commands for this rollout', 3);
+    summary.addTable([header('Action', 'Command'), ...commands.map(([name, text]) => [cell(name), `<code>${cell(text)}</code>`])]);
+  }
+
   const problems = Array.isArray(status.problems) ? status.problems : [];
   if (problems.length > 0) {
     summary.addHeading('Problems', 3);
     summary.addTable([
       header('Where', 'Line', 'Problem'),
-      ...problems.map(p => [escapeHtml(p.path ?? ''), escapeHtml(formatValue(p.line)), escapeHtml(p.message ?? '')]),
+      ...problems.map(p => [cell(p.path ?? ''), cell(formatValue(p.line)), cell(p.message ?? '')]),
     ]);
   }
   return summary;
+}
+
+/** "canary (1 of 3)", or "none deployed yet (3 rings)" before the first ring. */
+export function ringText(rollout) {
+  const count = typeof rollout.ringCount === 'number' ? rollout.ringCount : null;
+  if (rollout.ring && typeof rollout.ringIndex === 'number' && rollout.ringIndex >= 0 && count !== null) {
+    return `${rollout.ring} (${rollout.ringIndex + 1} of ${count})`;
+  }
+  if (rollout.ring) return rollout.ring;
+  return count === null ? '' : `none deployed yet (${count} ring${count === 1 ? '' : 's'})`;
 }

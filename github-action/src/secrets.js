@@ -3,12 +3,15 @@
 // wrapper itself echoes.
 
 export const METRICS_TOKEN_ENV = 'ROLLOUT_METRICS_TOKEN';
-export const STORE_PASSWORD_ENV = 'ROLLOUT_STORE_PASSWORD';
+// The names the PostgreSQL store reads its credentials from (postgres-store/README.md).
+export const STORE_USER_ENV = 'ROLLOUT_DB_USER';
+export const STORE_PASSWORD_ENV = 'ROLLOUT_DB_PASSWORD';
 
-/** Returns the environment variables that carry the secrets given as inputs. */
+/** Returns the environment variables that carry the secrets (and the store's user) given as inputs. */
 export function secretVariables(inputs) {
   const variables = {};
   if (inputs.metricsToken) variables[METRICS_TOKEN_ENV] = inputs.metricsToken;
+  if (inputs.storeUser) variables[STORE_USER_ENV] = inputs.storeUser;
   if (inputs.storePassword) variables[STORE_PASSWORD_ENV] = inputs.storePassword;
   for (const { name, value } of inputs.secretEnv) variables[name] = value;
   return variables;
@@ -16,7 +19,9 @@ export function secretVariables(inputs) {
 
 /** Every value that must never be printed: the secret inputs and a password inside a JDBC URL. */
 export function secretValues(inputs) {
-  const values = Object.values(secretVariables(inputs));
+  // the store's user name is not a secret (and masking a short common word would blank the log)
+  const { [STORE_USER_ENV]: _user, ...secret } = secretVariables(inputs);
+  const values = Object.values(secret);
   values.push(...passwordsInLocation(inputs.store));
   // The runner masks line by line, so a multi-line secret is registered per line.
   return [...new Set(values.flatMap(value => value.split(/\r?\n/)).map(v => v.trim()).filter(v => v.length > 0))];

@@ -27,7 +27,7 @@ export function tempDir(prefix = 'rollout-action-') {
  * Runs the action with the given inputs (names as in action.yml) in workDir.
  * Resolves with the exit code, stdout, stderr and the parsed file-command records.
  */
-export function runAction(inputs, { workDir = tempDir(), env = {} } = {}) {
+export function runAction(inputs, { workDir = tempDir(), env = {}, entry = ENTRY } = {}) {
   const files = {};
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE', 'GITHUB_ENV']) {
     files[name] = path.join(workDir, `${name.toLowerCase()}.txt`);
@@ -49,7 +49,7 @@ export function runAction(inputs, { workDir = tempDir(), env = {} } = {}) {
   }
   // Asynchronous on purpose: the gate endpoints live in this test process and must keep answering.
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ENTRY], { cwd: workDir, env: childEnv });
+    const child = spawn(process.execPath, [entry], { cwd: workDir, env: childEnv });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', chunk => { stdout += chunk; });

@@ -39,7 +39,8 @@ describe('secrets', () => {
   const secretInputs = inputs({ command: 'status', rollout: 'a/b', 'metrics-token': 'tok-123', 'store-password': 'pw-456', 'secret-env': 'PROM_TOKEN=abc=def\n# comment\n' });
 
   it('reach the JAR as named environment variables', () => {
-    assert.deepEqual(secretVariables(secretInputs), { ROLLOUT_METRICS_TOKEN: 'tok-123', ROLLOUT_STORE_PASSWORD: 'pw-456', PROM_TOKEN: 'abc=def' });
+    // the names the PostgreSQL store reads (issue 16.4: ROLLOUT_STORE_PASSWORD reached nothing)
+    assert.deepEqual(secretVariables(secretInputs), { ROLLOUT_METRICS_TOKEN: 'tok-123', ROLLOUT_DB_PASSWORD: 'pw-456', PROM_TOKEN: 'abc=def' });
   });
 
   it('include a password written into a JDBC URL', () => {

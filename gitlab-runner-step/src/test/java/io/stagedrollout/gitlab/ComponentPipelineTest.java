@@ -66,11 +66,18 @@ class ComponentPipelineTest {
         return goodRun;
     }
 
+    /** Secrets a job has that no deploy script may see. */
+    private static final String METRICS_TOKEN = "mt-7c1f9e2ab44d";
+    private static final String HOST_SECRET = "host-secret-51aa0f";
+
     private GitLabCiLocal.Run pipeline(RolloutRepo repo, String version) throws Exception {
-        // gitlab-ci-local sets GITLAB_CI=false to mark local runs; GitLab sets true, which the JAR recognises.
+        // gitlab-ci-local sets GITLAB_CI=false to mark local runs (and the JAR still records the GitLab job as the
+        // actor); every JVM the jobs start leaves one file in jvms/.
+        Path jvms = Files.createDirectories(repo.root.resolve("jvms"));
         return gitlabCiLocal.run(repo.repo, List.of("--manual", "rollout:promote:canary",
                 "--variable", "APP_VERSION=" + version, "--variable", "DEPLOY_DIR=" + repo.deployDir,
-                "--variable", "GITLAB_CI=true"));
+                "--variable", "ROLLOUT_METRICS_TOKEN=" + METRICS_TOKEN, "--variable", "DEPLOY_SECRET=" + HOST_SECRET,
+                "--variable", "JAVA_TOOL_OPTIONS=-Xlog:os=info:file=" + jvms + "/jvm-%p.log"));
     }
 
     @Test
@@ -122,6 +129,38 @@ class ComponentPipelineTest {
                         .contains("<testcase classname=\"rollout.checkout.production." + ring + "\" name=\"error-rate\"")
                         .contains("failures=\"0\"").doesNotContain("<failure");
             }
+            // the promote job needs the canary's job and so has its gates.xml; it must not publish it a second time
+            for (String job : List.of("rollout:start", "rollout:promote:canary")) {
+                assertThat(GitLabCiLocal.artifacts(repo.repo, job).resolve("gates.xml")).as(job).doesNotExist();
+                assertThat(GitLabCiLocal.artifacts(repo.repo, job).resolve("rollout.env")).as(job).exists();
+            }
+        }
+    }
+
+    @Test
+    void eachRolloutJobStartsExactlyOneJvm() throws Exception {
+        GitLabCiLocal.Run run = goodPipeline();
+        assertThat(run.exitCode()).as(run.output()).isZero();
+
+        // start, canary, promote:canary, everyone: four jobs, four JVMs (the CLI runs inside the adapter's JVM)
+        try (var files = Files.list(good.root.resolve("jvms"))) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("jvm-")).count()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void deployScriptsSeeOnlyWhatThePlanPassesThemNeverTheJobsSecrets() throws Exception {
+        GitLabCiLocal.Run run = goodPipeline();
+        assertThat(run.exitCode()).as(run.output()).isZero();
+
+        for (String ring : List.of("canary", "everyone")) {
+            String env = Files.readString(good.deployDir.resolve("env.deploy." + ring));
+            assertThat(env).contains("ROLLOUT_RING=" + ring, "ROLLOUT_VERSION=2.0.0", "DEPLOY_DIR=" + good.deployDir)
+                    .doesNotContain(METRICS_TOKEN, HOST_SECRET, "CI_JOB_TOKEN", "JAVA_TOOL_OPTIONS", "SR_STORE");
+            assertThat(env.lines().map(l -> l.substring(0, l.indexOf('='))))
+                    .allMatch(name -> name.startsWith("ROLLOUT_") || name.equals("DEPLOY_DIR") || name.equals("PWD")
+                            || name.equals("SHLVL") || name.equals("_") || name.startsWith("LC_")
+                            || io.stagedrollout.core.action.ActionEnvironment.BASE.contains(name), "a base, plan or rollout variable");
         }
     }
 

@@ -24,15 +24,15 @@ class ExamplePipelineTest {
         RolloutRepo repo = new RolloutRepo(tmp, Path.of("rollout.jar"));
         repo.copyTemplates();
         // The example includes the published project at a release; here the project is the working tree.
-        String pipeline = Files.readString(example, StandardCharsets.UTF_8).replace("@1.0.0", "@$CI_COMMIT_SHA");
+        String pipeline = Files.readString(example, StandardCharsets.UTF_8).replace("@0.1.0", "@$CI_COMMIT_SHA");
         repo.writePipeline(pipeline);
-        repo.commit("git@gitlab.com:acme/staged-rollout.git");
+        repo.commit("git@gitlab.com:acme/staged-rollout-ci.git");
 
         GitLabCiLocal.Run run = gcl.get().run(repo.repo, List.of("--list"));
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(run.output()).contains("rollout:start", "rollout:canary", "rollout:promote:canary",
+        assertThat(run.output()).contains("rollout:start", "rollout:canary", "rollout:promote:early-adopters",
                 "rollout:early-adopters", "rollout:everyone", "rollout:rollback:canary", "rollout:rollback ",
-                "announce").doesNotContain("rollout:promote:early-adopters");
+                "rollout:promote ", "announce").doesNotContain("rollout:promote:canary");
     }
 }

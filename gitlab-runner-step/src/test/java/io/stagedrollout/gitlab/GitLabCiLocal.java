@@ -65,6 +65,31 @@ final class GitLabCiLocal {
         return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
+    /**
+     * The pipeline configuration as GitLab renders it for a pipeline — components included with their inputs,
+     * {@code extends} merged — printed by {@code gitlab-ci-local --preview}. For what gitlab-ci-local runs differently
+     * from GitLab (resource_group, manual_confirmation, allow_failure, on_failure after an allowed failure), the
+     * tests assert on this instead.
+     */
+    String preview(Path repo, List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(executable.toString(), "--preview", "--no-color"));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
+        pb.environment().put("FORCE_COLOR", "0");
+        Path out = Files.createTempFile(repo.getParent(), "preview", ".yml");
+        Path err = Files.createTempFile(repo.getParent(), "preview", ".log");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(150, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new AssertionError("gitlab-ci-local --preview failed:\n" + Files.readString(err));
+        }
+        // its warnings share stdout with the document; the document starts at its "---" line
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        int start = text.startsWith("---\n") ? 0 : text.indexOf("\n---\n");
+        if (start < 0) throw new AssertionError("gitlab-ci-local --preview printed no YAML document:\n" + text);
+        return text.substring(start == 0 ? 0 : start + 1);
+    }
+
     /** Where gitlab-ci-local keeps a job's artifacts: job names made safe the way it does. */
     static Path artifacts(Path repo, String job) {
         Matcher m = Pattern.compile("[^\\w-]+").matcher(job);

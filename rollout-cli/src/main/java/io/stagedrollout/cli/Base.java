@@ -60,6 +60,9 @@ abstract class Base implements Callable<Integer> {
     public final Integer call() throws Exception {
         try {
             return execute();
+        } catch (io.stagedrollout.core.store.RolloutStore.InvalidLocationException e) {
+            // a bad --store (e.g. a password in the JDBC URL) is invalid input, not an outage: exit 2
+            return output().invalid(name(), List.of(new Problem("--store", 0, e.getMessage())), "--store: " + e.getMessage());
         } catch (io.stagedrollout.core.store.RolloutStore.StoreException e) {
             // the store is down or refuses the location: say so plainly, no stack trace
             return output().finish(name(), "error", ExitCode.ERROR, "store error: " + e.getMessage(), null, null);

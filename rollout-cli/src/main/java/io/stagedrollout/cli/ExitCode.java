@@ -10,12 +10,20 @@ public final class ExitCode {
     public static final int ERROR = 1;
     /** Invalid input: a plan, a flag, a key. Nothing was changed. */
     public static final int INVALID = 2;
-    /** A gate failed, or the rollout was rolled back. */
+    /** A gate failed and the rollout was rolled back (or was stopped): production is on the stable version. */
     public static final int FAILED = 3;
     /** Waiting: for approval, or for a window. */
     public static final int WAITING = 4;
-    /** Conflict: another rollout is active, or the expected ring is not the current one. */
+    /**
+     * Conflict: another rollout is active, the expected ring or rollout is not the current one, or another driver
+     * holds the lease.
+     */
     public static final int CONFLICT = 5;
+    /**
+     * The revert itself failed (status FAILED): production state is unknown and a person must resolve it. Kept
+     * apart from {@link #FAILED} so CI can tell "rolled back, production safe" from "revert failed".
+     */
+    public static final int REVERT_FAILED = 6;
 
     private ExitCode() {}
 
@@ -24,7 +32,8 @@ public final class ExitCode {
         return switch (s.status()) {
             case COMPLETED, PROMOTING, PENDING -> OK;
             case AWAITING_APPROVAL -> WAITING;
-            case ROLLED_BACK, ROLLING_BACK, FAILED, ABORTED -> FAILED;
+            case ROLLED_BACK, ROLLING_BACK, ABORTED -> FAILED;
+            case FAILED -> REVERT_FAILED;
             case DEPLOYING, BAKING -> WAITING;
         };
     }

@@ -68,6 +68,7 @@ public final class Output {
             case ExitCode.CONFLICT -> "conflict";
             case ExitCode.WAITING -> "waiting";
             case ExitCode.ERROR -> "error";
+            case ExitCode.REVERT_FAILED -> "failed";
             default -> dflt;
         };
     }

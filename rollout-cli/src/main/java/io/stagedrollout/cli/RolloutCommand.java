@@ -18,8 +18,9 @@ import picocli.CommandLine.ScopeType;
                 HistoryCommand.class, ListCommand.class, ReportCommand.class, ReplayCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done or passed", "1:unexpected error", "2:invalid input (plan, flags); nothing changed",
-                "3:a gate failed or the rollout was rolled back", "4:waiting (approval, a window)",
-                "5:conflict: another rollout is active, or the expected ring is not the current one"})
+                "3:a gate failed and the rollout was rolled back (production safe)", "4:waiting (approval, a window)",
+                "5:conflict: another rollout is active, or the expected ring or rollout is not the current one",
+                "6:the revert failed (status FAILED): production state unknown, a person must resolve it"})
 public final class RolloutCommand {
     @Option(names = "--state-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Directory of the embedded file store (default: $ROLLOUT_STATE_DIR or .rollout).")
@@ -41,7 +42,11 @@ public final class RolloutCommand {
         return execute(args, System.out, System.err);
     }
 
-    static int execute(String[] args, PrintStream out, PrintStream err) {
+    /**
+     * Runs one command in this JVM. Commands print their JSON answer to {@code System.out}; a caller that wants it
+     * (the CI adapter) points {@code System.out} at {@code out} for the duration.
+     */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
         RolloutCommand root = new RolloutCommand();
         CommandLine cl = new CommandLine(root);
         cl.setOut(new PrintWriter(out, true));

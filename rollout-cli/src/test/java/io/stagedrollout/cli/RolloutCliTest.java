@@ -48,8 +48,8 @@ class RolloutCliTest {
                 gates:
                   smoke: {kind: http, url: "URL", interval: 1s, timeout: 2s}
                 actions:
-                  deploy: {kind: command, command: [sh, -c, 'echo "deploy $ROLLOUT_RING $ROLLOUT_PERCENT $ROLLOUT_VERSION" >> "$LOG"']}
-                  revert: {kind: command, command: [sh, -c, 'echo "revert to $ROLLOUT_VERSION" >> "$LOG"']}
+                  deploy: {kind: command, command: [sh, -c, 'echo "deploy $ROLLOUT_RING $ROLLOUT_PERCENT $ROLLOUT_VERSION" >> "$LOG"'], passEnv: [LOG]}
+                  revert: {kind: command, command: [sh, -c, 'echo "revert to $ROLLOUT_VERSION" >> "$LOG"'], passEnv: [LOG]}
                 """.replace("BAKE", bake).replace("APPROVAL", approval).replace("URL", service.url("/healthz"));
     }
 

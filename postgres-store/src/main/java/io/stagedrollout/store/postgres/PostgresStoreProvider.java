@@ -20,7 +20,7 @@ public final class PostgresStoreProvider implements StoreProvider {
         try {
             where = PostgresLocation.parse(location, env);
         } catch (IllegalArgumentException e) {
-            throw new RolloutStore.StoreException(e.getMessage());
+            throw new RolloutStore.InvalidLocationException(e.getMessage());
         }
         return PostgresRolloutStore.open(where);
     }

@@ -1,9 +1,12 @@
 package io.stagedrollout.cli.ci;
 
+import io.stagedrollout.cli.RolloutCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +22,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The CI adapter's entry point: runs one {@code rollout} command as a child process with {@code --output json},
- * passes its human output through to the job log, and turns its JSON answer into the host's idioms — a GitLab
- * dotenv report, a JUnit report of the gate verdicts, GitLab step outputs, a copy of the JSON. The exit code is
- * the command's, so a failed gate fails the job.
+ * The CI adapter's entry point: runs one {@code rollout} command in this JVM (a CI job starts one JVM, not two)
+ * with {@code --output json}, passes its human output through to the job log, and turns its JSON answer into the
+ * host's idioms — a GitLab dotenv report, a JUnit report of the gate verdicts, GitLab step outputs, a copy of the
+ * JSON. The exit code is the command's, so a failed gate fails the job; 6 says the revert itself failed.
  *
  * <p>Inputs come as named options; an empty value means "not given", because CI templates and step.yml pass every
- * input whether the user set it or not. No value is ever interpreted by a shell: the child gets an argument list.
+ * input whether the user set it or not. No value is ever interpreted by a shell: the command gets an argument list.
  *
  * <pre>java -cp rollout.jar io.stagedrollout.cli.ci.CiCommand --command advance --rollout checkout/production \
  *     --store /mnt/rollout --dotenv rollout.env --junit gates.xml</pre>
@@ -59,11 +62,18 @@ public final class CiCommand implements Callable<Integer> {
     @Option(names = "--force", defaultValue = "", description = "true: promote a ring held on an inconclusive "
             + "verdict (promote only); empty or false: do not")
     String force;
-    @Option(names = "--jar", defaultValue = "", description = "the rollout JAR (default: the JAR this class is in)")
-    String jar;
     @Option(names = "--rollout-id", defaultValue = "",
             description = "act only if the rollout's id is this one (the id this pipeline started)")
     String rolloutId;
+
+    @Option(names = "--if-in-flight", description = "rollback only: revert only what a ring job that died left in "
+            + "flight (deploying, baking, reverting); a held ring, a rollout waiting for a window or one that moved "
+            + "on is left for a person")
+    boolean ifInFlight;
+
+    @Option(names = "--job-prefix", defaultValue = "", description = "the component's job name prefix, to name the "
+            + "jobs a person plays next in messages (e.g. rollout)")
+    String jobPrefix;
 
     @Option(names = "--pass-when-awaiting-approval", description = "exit 0, not 4, when the ring passed and waits "
             + "for its manual approval (a ring job's work is done; the promote job is next)")
@@ -96,6 +106,9 @@ public final class CiCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // the JSON contract and the job log are UTF-8 whatever the runner's locale
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         CommandLine cli = new CommandLine(new CiCommand());
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("rollout-ci: " + ex.getMessage());
@@ -113,23 +126,15 @@ public final class CiCommand implements Callable<Integer> {
             err.println("rollout-ci: " + e.getMessage());
             return 2;
         }
-        List<String> launcher;
-        try {
-            launcher = launcher();
-        } catch (IllegalStateException e) {
-            err.println("rollout-ci: " + e.getMessage());
-            return 2;
-        }
-        CliResult settled = preflight(launcher);
+        CliResult settled = preflight();
         if (settled != null) {
             if (settled.exitCode() != 0) err.println("rollout-ci: " + settled.message());
             writeOutputs(settled, "");
             out.print(Summary.render(settled));
+            out.flush();
             return settled.exitCode();
         }
-        List<String> commandLine = new ArrayList<>(launcher);
-        commandLine.addAll(args);
-        Execution execution = execute(commandLine);
+        Execution execution = runRollout(args, false);
         CliResult result;
         boolean parsed = false;
         try {
@@ -142,44 +147,74 @@ public final class CiCommand implements Callable<Integer> {
         }
         writeOutputs(result, execution.stdout());
         out.print(Summary.render(result));
-        out.flush();
         if (passWhenAwaitingApproval && execution.exitCode() == 4 && result.ringPassedAndAwaitsApproval()) {
             out.println("ring " + result.rollout().ring() + " passed and waits for its manual approval: "
                     + "run the promote job to go on, or the rollback job to go back");
+            out.flush();
             return 0;
         }
+        String next = nextStep(result);
+        if (next != null) out.println(next);
+        out.flush();
         // The command's own exit code; an unreadable answer is never a success.
         return execution.exitCode() != 0 ? execution.exitCode() : parsed ? 0 : 1;
     }
 
+    /** What a person does next when a job stops for them: a held ring, a failed revert. */
+    private String nextStep(CliResult result) {
+        CliResult.Rollout r = result.rollout();
+        if (r == null) return null;
+        String promote = jobPrefix.isBlank() ? "rollout promote --rollout " + r.key() + " --rollout-id " + r.id()
+                : "the pipeline's manual `" + jobPrefix.trim() + ":promote` job";
+        String rollback = jobPrefix.isBlank() ? "rollout rollback --rollout " + r.key() + " --rollout-id " + r.id()
+                : "`" + jobPrefix.trim() + ":rollback`";
+        if (result.exitCode() == 4 && "AWAITING_APPROVAL".equals(r.status())) {
+            return "ring " + r.ring() + " is held for a person (" + r.hold() + "), still deployed: " + promote
+                    + " to go on (then retry this job), or " + rollback + " to go back";
+        }
+        if (result.exitCode() == 6 || "FAILED".equals(r.status())) {
+            return "the revert failed: production state is unknown and a person must resolve it (see the rollout's "
+                    + "history), then record what was done";
+        }
+        return null;
+    }
+
     /**
-     * Checks made before a command changes anything, from the rollout's current status: with {@code --rollout-id},
-     * that the key's rollout is still the one this pipeline started (a retried job of an old pipeline must not
-     * promote or roll back a newer rollout); for {@code advance --ring}, that the ring is the next one. Returns the
-     * answer when the command must not run (refused, or already done), or null to run it.
+     * Checks made before a command changes anything, from the rollout's current status (read in this JVM): with
+     * {@code --rollout-id}, that the key's rollout is still the one this pipeline started (a retried job of an old
+     * pipeline must not promote or roll back a newer rollout); for {@code advance --ring}, that the ring is the
+     * next one; for {@code rollback --if-in-flight}, that a dead job left something in flight. Returns the answer
+     * when the command must not run (refused, already done, nothing to do), or null to run it.
      */
-    private CliResult preflight(List<String> launcher) throws IOException, InterruptedException {
+    private CliResult preflight() {
         String c = command.trim().toLowerCase(Locale.ROOT);
         boolean checkId = !rolloutId.isBlank() && !c.equals("start") && !c.equals("run");
         boolean checkRing = c.equals("advance") && !ring.isBlank();
-        if ((!checkId && !checkRing) || rollout.isBlank()) return null;
-        List<String> status = new ArrayList<>(launcher);
-        status.addAll(List.of("status", "--rollout", rollout));
+        boolean checkInFlight = c.equals("rollback") && ifInFlight;
+        if ((!checkId && !checkRing && !checkInFlight) || rollout.isBlank()) return null;
+        List<String> status = new ArrayList<>(List.of("status", "--rollout", rollout));
         optional(status, "--store", store);
         optional(status, "--state-dir", stateDir);
         status.addAll(List.of("--output", "json"));
         CliResult current;
         try {
-            current = CliResult.parse(execute(status, ProcessBuilder.Redirect.DISCARD).stdout());
+            current = CliResult.parse(runRollout(status, true).stdout());
         } catch (IllegalArgumentException unreadable) {
             return null; // the command itself will report what is wrong
         }
         CliResult.Rollout r = current.rollout();
-        if (r == null) return null;
+        if (r == null) {
+            return checkInFlight ? new CliResult(c, "not-found", 0, "no rollout " + rollout + " in this store: nothing "
+                    + "to roll back", null, List.of()) : null;
+        }
         if (checkId && r.id() != null && !r.id().equals(rolloutId.trim())) {
             return new CliResult(c, "conflict", 5, "refusing to " + c + ": " + rollout + " is now rollout " + r.id()
                     + " (version " + r.version() + "), not rollout " + rolloutId.trim()
                     + " that this pipeline started", null, List.of());
+        }
+        if (checkInFlight) {
+            CliResult left = inFlight(c, r);
+            if (left != null) return left;
         }
         if (checkRing) {
             ExpectedRing.Check check = ExpectedRing.check(r, ring.trim());
@@ -197,6 +232,26 @@ public final class CiCommand implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /**
+     * A ring job that failed left the rollout somewhere: reverting is right only when it left a deploy, a bake or
+     * a revert in flight (it died or timed out). A ring held for a person, a rollout waiting for a window, one that
+     * moved on or completed is a person's decision, not this job's; a revert that already failed is exit 6.
+     */
+    static CliResult inFlight(String c, CliResult.Rollout r) {
+        String status = r.status() == null ? "" : r.status();
+        return switch (status) {
+            case "DEPLOYING", "BAKING", "ROLLING_BACK" -> null;
+            case "ROLLED_BACK" -> new CliResult(c, "already-done", 0, "the rollout of " + r.version()
+                    + " is already rolled back", r, List.of());
+            case "FAILED" -> new CliResult(c, "failed", 6, "the revert of " + r.version() + " already failed: "
+                    + "production state is unknown and a person must resolve it", r, List.of());
+            case "AWAITING_APPROVAL" -> new CliResult(c, "waiting", 0, "ring " + r.ring() + " is held for a person ("
+                    + r.hold() + "); nothing is reverted automatically", r, List.of());
+            default -> new CliResult(c, "already-done", 0, "nothing in flight to revert: the rollout of "
+                    + r.version() + " is " + status + (r.ring() == null ? "" : " at ring " + r.ring()), r, List.of());
+        };
     }
 
     /** The rollout command's argument list, from the named inputs; empty inputs are left out. */
@@ -242,6 +297,11 @@ public final class CiCommand implements Callable<Integer> {
             }
             a.add("--" + flag);
         }
+        if (!rolloutId.isBlank() && !c.equals("start") && !c.equals("run")) {
+            // the CLI checks the binding itself, atomically with the change it makes
+            a.add("--rollout-id");
+            a.add(rolloutId.trim());
+        }
         optional(a, "--store", store);
         optional(a, "--state-dir", stateDir);
         for (String x : extra) {
@@ -271,55 +331,32 @@ public final class CiCommand implements Callable<Integer> {
         }
     }
 
-    /** java -jar the rollout JAR, with the JVM that runs this class. */
-    List<String> launcher() {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        String jarPath = jar.isBlank() ? ownJar() : jar;
-        if (!Files.isRegularFile(Path.of(jarPath))) {
-            throw new IllegalStateException("--jar '" + jarPath + "' is not a file");
-        }
-        // Short-lived, I/O-bound commands: C1 only and the serial collector start faster on small CI runners.
-        return List.of(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jarPath);
-    }
-
-    private static String ownJar() {
-        try {
-            Path p = Path.of(CiCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (Files.isRegularFile(p) && p.toString().endsWith(".jar")) return p.toString();
-        } catch (URISyntaxException | SecurityException | NullPointerException e) {
-            // fall through: no JAR to name
-        }
-        throw new IllegalStateException("cannot tell which rollout JAR to run: give --jar");
-    }
-
     record Execution(int exitCode, String stdout) {}
 
-    private Execution execute(List<String> commandLine) throws IOException, InterruptedException {
-        return execute(commandLine, ProcessBuilder.Redirect.INHERIT);
-    }
-
-    private Execution execute(List<String> commandLine, ProcessBuilder.Redirect stderr)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(commandLine).redirectError(stderr)
-                .redirectInput(ProcessBuilder.Redirect.INHERIT);
-        Process child = pb.start();
-        // A cancelled job stops this JVM; stop the rollout command with it, gracefully (SIGTERM), so it can
-        // record where it stood.
-        Thread stopChild = new Thread(() -> {
-            if (child.isAlive()) child.destroy();
-        });
-        Runtime.getRuntime().addShutdownHook(stopChild);
-        String stdout;
-        try (InputStream in = child.getInputStream()) {
-            stdout = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    /**
+     * Runs {@code rollout <args>} in this JVM. Its stdout (the JSON answer) is captured; its human text goes to the
+     * job log, or nowhere when {@code quiet}. A cancelled job's SIGTERM reaches the command directly: it is this
+     * process.
+     */
+    static Execution runRollout(List<String> args, boolean quiet) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        synchronized (CiCommand.class) {
+            PrintStream stdout = System.out;
+            PrintStream stderr = System.err;
+            PrintStream human = quiet ? new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8)
+                    : stderr;
+            System.setOut(capture);
+            System.setErr(human);
+            try {
+                int code = RolloutCommand.execute(args.toArray(String[]::new), capture, human);
+                capture.flush();
+                return new Execution(code, captured.toString(StandardCharsets.UTF_8));
+            } finally {
+                System.setOut(stdout);
+                System.setErr(stderr);
+            }
         }
-        int code = child.waitFor();
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopChild);
-        } catch (IllegalStateException shuttingDown) {
-            // already exiting
-        }
-        return new Execution(code, stdout);
     }
 
     private void writeOutputs(CliResult result, String rawJson) {
@@ -332,8 +369,10 @@ public final class CiCommand implements Callable<Integer> {
             if (!dotenv.isBlank()) {
                 Map<String, String> variables = DotenvWriter.variables(result);
                 // The pipeline's rollout stays the one it started, whatever rollout a conflicting answer describes,
-                // so a later job's --rollout-id guard still protects the other rollout.
+                // so a later job's --rollout-id guard still protects the other rollout; a start refused because
+                // another rollout is active passes no id at all.
                 if (!rolloutId.isBlank()) variables.put("ROLLOUT_ID", rolloutId.trim());
+                else if (result.exitCode() == 5) variables.put("ROLLOUT_ID", "");
                 for (String w : DotenvWriter.write(Path.of(dotenv), variables)) {
                     err.println("rollout-ci: warning: " + w);
                 }

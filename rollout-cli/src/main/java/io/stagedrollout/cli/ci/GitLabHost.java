@@ -7,6 +7,8 @@ import java.util.Map;
 
 /**
  * GitLab CI: a job has {@code GITLAB_CI=true} and the predefined {@code CI_*} and {@code GITLAB_USER_*} variables.
+ * gitlab-ci-local sets {@code GITLAB_CI=false} to mark a local run but the same job variables; that is a GitLab job
+ * too, so any {@code GITLAB_CI} with a pipeline or job id counts.
  * The actor is the user who started the pipeline or played the manual job ({@code GITLAB_USER_LOGIN}), the URL
  * is the job's; the pipeline, job and commit go to {@link #origin}.
  */
@@ -23,7 +25,9 @@ public final class GitLabHost implements CiHost {
 
     @Override
     public boolean detects(Map<String, String> env) {
-        return "true".equalsIgnoreCase(env.getOrDefault("GITLAB_CI", "").trim());
+        String gitlabCi = env.getOrDefault("GITLAB_CI", "").trim();
+        if (gitlabCi.equalsIgnoreCase("true")) return true;
+        return !gitlabCi.isEmpty() && (present(env, "CI_JOB_ID") != null || present(env, "CI_PIPELINE_ID") != null);
     }
 
     @Override

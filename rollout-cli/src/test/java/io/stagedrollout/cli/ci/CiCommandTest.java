@@ -99,7 +99,7 @@ class CiCommandTest {
     void badInputExitsTwoWithoutRunningAnything() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CiCommand c = new CiCommand(Map.of(), System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code = new CommandLine(c).execute("--command", "advance", "--jar", "/nonexistent.jar");
+        int code = new CommandLine(c).execute("--command", "advance");
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rollout is required");
@@ -115,5 +115,53 @@ class CiCommandTest {
                 .hasMessageContaining("promote only");
         assertThatThrownBy(() -> parsed("--command", "promote", "--rollout", "a/b", "--force", "yes").arguments())
                 .hasMessageContaining("--force 'yes'");
+    }
+
+    @Test
+    void everyCommandOnAStartedRolloutIsBoundToThePipelinesRolloutId() {
+        for (String command : List.of("advance", "promote", "rollback", "abort", "status")) {
+            assertThat(parsed("--command", command, "--rollout", "a/b", "--reason", command.equals("rollback") ? "x" : "",
+                    "--rollout-id", " r-1234 ").arguments()).as(command).containsSubsequence("--rollout-id", "r-1234");
+        }
+        assertThat(parsed("--command", "start", "--plan", "p.yaml", "--version", "1", "--rollout-id", "r-1").arguments())
+                .doesNotContain("--rollout-id");
+    }
+
+    private static CliResult.Rollout rollout(String status, String hold) {
+        return new CliResult.Rollout("a/b", "r-1", "a", "b", "2.0.0", "1.0.0", "1.0.0", status, "canary", 0, 3, 10.0,
+                hold, null, null, List.of(), List.of("canary", "early-adopters", "everyone"));
+    }
+
+    @Test
+    void aFailedRingJobsRollbackRevertsOnlyWhatWasLeftInFlight() {
+        for (String inFlight : List.of("DEPLOYING", "BAKING", "ROLLING_BACK")) {
+            assertThat(CiCommand.inFlight("rollback", rollout(inFlight, null))).as(inFlight).isNull();
+        }
+    }
+
+    @Test
+    void aFailedRingJobsRollbackLeavesAHeldRingToAPerson() {
+        CliResult left = CiCommand.inFlight("rollback", rollout("AWAITING_APPROVAL", "inconclusive"));
+
+        assertThat(left.exitCode()).isZero();
+        assertThat(left.message()).contains("held for a person (inconclusive)");
+    }
+
+    @Test
+    void aFailedRingJobsRollbackAfterAFailedRevertExitsSix() {
+        assertThat(CiCommand.inFlight("rollback", rollout("FAILED", null)).exitCode()).isEqualTo(6);
+        assertThat(CiCommand.inFlight("rollback", rollout("ROLLED_BACK", null)).result()).isEqualTo("already-done");
+        assertThat(CiCommand.inFlight("rollback", rollout("PROMOTING", null)).exitCode()).isZero();
+    }
+
+    @Test
+    void theRolloutCommandRunsInThisJvmAndItsJsonAnswerIsCaptured(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        PrintStream before = System.out;
+        CiCommand.Execution e = CiCommand.runRollout(List.of("status", "--rollout", "checkout/production",
+                "--state-dir", dir.toString(), "--output", "json"), true);
+
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(CliResult.parse(e.stdout()).result()).isEqualTo("not-found");
+        assertThat(System.out).as("stdout is given back").isSameAs(before);
     }
 }

@@ -26,6 +26,13 @@ class GitLabHostTest {
     }
 
     @Test
+    void aGitlabCiLocalJobIsAGitLabJobToo() {
+        // gitlab-ci-local marks local runs with GITLAB_CI=false but sets the job's variables as GitLab does
+        assertThat(new GitLabHost().detects(Map.of("GITLAB_CI", "false", "CI_JOB_ID", "12", "GITLAB_USER_LOGIN", "bob")))
+                .isTrue();
+    }
+
+    @Test
     void actorIsTheUserViaGitlabWithPipelineJobAndJobUrl() {
         Actor actor = new GitLabHost().actor(JOB);
 

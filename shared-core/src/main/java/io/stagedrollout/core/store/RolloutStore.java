@@ -50,6 +50,16 @@ public interface RolloutStore extends AutoCloseable {
         }
     }
 
+    /**
+     * The store location itself is invalid input (a password in a JDBC URL, an unknown parameter): nothing was
+     * opened. The CLI answers it with exit 2, like any other bad flag.
+     */
+    final class InvalidLocationException extends StoreException {
+        public InvalidLocationException(String message) {
+            super(message);
+        }
+    }
+
     /** Another writer committed first. */
     final class ConflictException extends Exception {
         private final long actualRevision;

@@ -36,8 +36,8 @@ class RolloutEngineTest {
                 gates:
                   g: {kind: command, command: [sh, -c, 'GATE'], interval: 30s}
                 actions:
-                  deploy: {kind: command, command: [sh, -c, 'echo "deploy $ROLLOUT_RING $ROLLOUT_PERCENT $ROLLOUT_VERSION" >> "$LOG"']}
-                  revert: {kind: command, command: [sh, -c, 'echo "revert $ROLLOUT_VERSION" >> "$LOG"']}
+                  deploy: {kind: command, command: [sh, -c, 'echo "deploy $ROLLOUT_RING $ROLLOUT_PERCENT $ROLLOUT_VERSION" >> "$LOG"'], passEnv: [LOG]}
+                  revert: {kind: command, command: [sh, -c, 'echo "revert $ROLLOUT_VERSION" >> "$LOG"'], passEnv: [LOG]}
                 """.replace("EXTRA", extraRing).replace("GATE", gateCommand));
     }
 
@@ -150,7 +150,7 @@ class RolloutEngineTest {
                 rings: [{name: all, exposure: 100%}]
                 actions:
                   deploy: {kind: command, command: [sh, -c, 'echo boom; exit 7']}
-                  revert: {kind: command, command: [sh, -c, 'echo "revert $ROLLOUT_VERSION" >> "$LOG"']}
+                  revert: {kind: command, command: [sh, -c, 'echo "revert $ROLLOUT_VERSION" >> "$LOG"'], passEnv: [LOG]}
                 """);
         e.start(p, "2.0.0", "1.0.0", ALICE);
         EngineResult r = e.advance(KEY, ALICE);
