@@ -48,7 +48,8 @@ public final class CommandAction implements ActionKind {
         return request -> {
             Map<String, String> extra = new LinkedHashMap<>(c.env());
             extra.putAll(request.variables());
-            Processes.Outcome o = Processes.run(c.command(), env.workDir(), env.env(), extra, c.timeout(), request.output());
+            Processes.Outcome o = Processes.run(c.command(), env.workDir(), env.env(), extra, c.timeout(), request.output(),
+                    request.control());
             String program = c.command().get(0);
             return o.ok() ? ActionResult.ok(program + " exited with 0") : ActionResult.failed(o.describe(program));
         };
