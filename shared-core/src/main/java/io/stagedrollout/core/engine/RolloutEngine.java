@@ -291,7 +291,7 @@ public final class RolloutEngine implements AutoCloseable {
                 return new EngineResult(done.kind(), now, done.message() + " (the revert was run by the driver that held the lease)");
             }
             try {
-                return drive(key, target, Duration.ZERO, (t, session) -> {
+                return holding(key, target, Duration.ZERO, (t, session) -> {
                     RolloutState s = store.read(key).orElse(null);
                     if (s == null || !t.matches(s)) return offTarget(key, s, t);
                     if (s.status() != Status.ROLLING_BACK) return settled(s);
@@ -299,7 +299,9 @@ public final class RolloutEngine implements AutoCloseable {
                     return r == null ? settled(s) : r;
                 });
             } catch (DriverSession.Halt busy) {
-                if (busy.why != DriverSession.Halt.Why.UNAVAILABLE) throw busy;
+                if (busy.why != DriverSession.Halt.Why.UNAVAILABLE) {
+                    return new EngineResult(busy.kind, store.read(key).orElse(null), busy.getMessage());
+                }
                 if (!clock.instant().isBefore(deadline)) {
                     return new EngineResult(Kind.NOT_YET, now, "rollback recorded; the revert is left to the driver that "
                             + "holds the lease (" + busy.getMessage() + "). See when it is done: " + CommandHints.status(now) + " --wait");
@@ -309,7 +311,10 @@ public final class RolloutEngine implements AutoCloseable {
                             + store.leases().read(key).map(io.stagedrollout.core.store.Lease::describe).orElse("(no lease)"));
                     told = true;
                 }
-                checkStop();
+                if (stopReason != null) {
+                    return new EngineResult(Kind.NOT_YET, now, "rollback recorded; stopped (" + stopReason
+                            + ") before the revert ran; it runs when a driver resumes: " + CommandHints.advance(now));
+                }
                 sleeper.sleep(EFFECT_POLL);
             }
         }
