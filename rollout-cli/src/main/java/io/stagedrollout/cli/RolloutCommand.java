@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "rollout", mixinStandardHelpOptions = true, version = "rollout 0.1.0",
         description = "Take a new version to production ring by ring, judge each ring by its gates, revert by itself.",
         subcommands = {PlanCommand.class, RunCommand.class, StartCommand.class, AdvanceCommand.class,
-                PromoteCommand.class, RollbackCommand.class, AbortCommand.class, StatusCommand.class,
+                PromoteCommand.class, RollbackCommand.class, AbortCommand.class, ResolveCommand.class, StatusCommand.class,
                 HistoryCommand.class, ListCommand.class, ReportCommand.class, ReplayCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done or passed", "1:unexpected error", "2:invalid input (plan, flags); nothing changed",

@@ -337,6 +337,19 @@ public final class RolloutEngine implements AutoCloseable {
         return transact(key, target, s -> new Command.Abort(reason, actor));
     }
 
+    /**
+     * Resolves a FAILED rollout (its revert failed): {@code reverted} — production is back on the stable version; or
+     * accepted as it stands. Until then the key's next start is refused.
+     */
+    public EngineResult resolve(RolloutKey key, Target target, boolean reverted, String reason, Actor actor) throws StoreException {
+        return transact(key, target, s -> new Command.Resolve(reverted, reason, actor));
+    }
+
+    /** The key's lease: which driver holds it (or held it last), if any ever did. */
+    public Optional<io.stagedrollout.core.store.Lease> lease(RolloutKey key) throws StoreException {
+        return store.leases().read(key);
+    }
+
     public Optional<RolloutState> status(RolloutKey key) throws StoreException {
         return store.read(key);
     }
