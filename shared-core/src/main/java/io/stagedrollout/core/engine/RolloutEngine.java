@@ -299,6 +299,7 @@ public final class RolloutEngine implements AutoCloseable {
                     return r == null ? settled(s) : r;
                 });
             } catch (DriverSession.Halt busy) {
+                if (sessions.containsKey(Thread.currentThread())) throw busy; // a driver's own rollback: its caller answers
                 if (busy.why != DriverSession.Halt.Why.UNAVAILABLE) {
                     return new EngineResult(busy.kind, store.read(key).orElse(null), busy.getMessage());
                 }
@@ -1020,12 +1021,17 @@ public final class RolloutEngine implements AutoCloseable {
         }
     }
 
-    /** As {@link #holding}, for commands that answer an EngineResult: a halt becomes the answer. */
+    /**
+     * As {@link #holding}, for commands that answer an EngineResult: a halt becomes the answer of the outermost
+     * driving call (nested calls pass it on, so the stop is journaled and the lease given back once, at the top).
+     */
     private EngineResult drive(RolloutKey key, Target target, Duration wait, Driving<EngineResult> body)
             throws StoreException, InterruptedException {
+        boolean outermost = !sessions.containsKey(Thread.currentThread());
         try {
             return holding(key, target, wait, body);
         } catch (DriverSession.Halt h) {
+            if (!outermost) throw h;
             return new EngineResult(h.kind, store.read(key).orElse(null), h.getMessage());
         }
     }

@@ -53,7 +53,12 @@ class FencedEffectsTest {
 
     RolloutEngine engine() {
         return new RolloutEngine(new FileRolloutStore(dir.resolve("state")), RolloutEngine.Runtime.system(dir),
-                Clock.systemUTC(), EngineListener.NONE)
+                Clock.systemUTC(), new EngineListener() {
+                    @Override
+                    public void output(String line) {
+                        System.out.println("OUT " + line);
+                    }
+                })
                 .asDriver("test driver", LeasePolicy.DEFAULT.withTtl(Duration.ofSeconds(30)));
     }
 
@@ -117,6 +122,33 @@ class FencedEffectsTest {
 
         assertThat(byDriver.state().status()).isEqualTo(Status.ABORTED);
         assertThat(types(driver)).endsWith(EventType.ABORTED, EventType.EFFECT_STOPPED);
+        Thread.sleep(1500);
+        assertThat(log()).containsExactly("deploy start canary");
+    }
+
+    @Test
+    void aDriverToldToStopWhileItDeploysEndsTheDeployJournalsWhatItLeftAndGivesTheLeaseBack() throws Exception {
+        RolloutEngine driver = engine();
+        driver.start(plan(), "2.0.0", "1.0.0", ALICE);
+        CompletableFuture<EngineResult> advanced = CompletableFuture.supplyAsync(() -> {
+            try {
+                return driver.advance(KEY, ALICE);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitDeployStarted();
+
+        driver.requestStop("SIGTERM");
+        EngineResult r = advanced.get(60, TimeUnit.SECONDS);
+
+        assertThat(driver.awaitIdle(Duration.ofSeconds(30))).isTrue();
+        assertThat(r.message()).contains("stopped (SIGTERM) while deploy canary");
+        RolloutEvent last = driver.history(KEY).get(driver.history(KEY).size() - 1);
+        assertThat(last.type()).isEqualTo(EventType.DRIVER_STOPPED);
+        assertThat(last.reason()).contains("deploy canary").contains("stays DEPLOYING").contains("rollout advance");
+        assertThat(driver.lease(KEY).orElseThrow().released()).isTrue();
+        assertThat(driver.lease(KEY).orElseThrow().effects()).isEmpty();
         Thread.sleep(1500);
         assertThat(log()).containsExactly("deploy start canary");
     }
