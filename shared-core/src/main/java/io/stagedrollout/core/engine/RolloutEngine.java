@@ -593,6 +593,9 @@ public final class RolloutEngine implements AutoCloseable {
                 listener.progress(s, now);
                 Duration left = Duration.between(now, until);
                 pause(left.compareTo(PROGRESS_EVERY) < 0 ? left : PROGRESS_EVERY);
+                // someone else's decision (a rollback, an abort, a forced promote, a newer rollout) ends the wait
+                RolloutState current = store.read(key).orElse(null);
+                if (current == null || current.revision() != s.revision()) break;
             }
         }
         // a ring that failed may have left a revert to run (the revert effect runs inside the transaction above)
