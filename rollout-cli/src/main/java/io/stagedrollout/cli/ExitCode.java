@@ -14,7 +14,10 @@ public final class ExitCode {
     public static final int FAILED = 3;
     /** Waiting: for approval, or for a window. */
     public static final int WAITING = 4;
-    /** Conflict: another rollout is active, or the expected ring is not the current one. */
+    /**
+     * Conflict: another rollout is active, the expected ring or rollout ({@code --rollout-id}, {@code --expect-version})
+     * is not the current one, another driver holds the lease, or the key's last rollout FAILED and needs resolving.
+     */
     public static final int CONFLICT = 5;
 
     private ExitCode() {}

@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done or passed", "1:unexpected error", "2:invalid input (plan, flags); nothing changed",
                 "3:a gate failed or the rollout was rolled back", "4:waiting (approval, a window)",
-                "5:conflict: another rollout is active, or the expected ring is not the current one"})
+                "5:conflict: another rollout is active, the expected ring or rollout (--rollout-id) is not the current one, or another driver holds the lease"})
 public final class RolloutCommand {
     @Option(names = "--state-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Directory of the embedded file store (default: $ROLLOUT_STATE_DIR or .rollout).")
