@@ -110,6 +110,9 @@ abstract class Base implements Callable<Integer> {
                 Clock.systemUTC(), listener())
                 .withHostFreezes(hostFreezes())
                 .asDriver("rollout " + name() + " (" + actor().name() + ")", policy);
+        if (driver != null && !io.stagedrollout.core.action.ProcessGroups.available()) {
+            System.err.println("warning: " + io.stagedrollout.core.action.ProcessGroups.describe());
+        }
         Thread stop = new Thread(() -> {
             engine.requestStop("SIGTERM or Ctrl-C");
             try {
