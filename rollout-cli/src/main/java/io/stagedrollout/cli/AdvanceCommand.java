@@ -14,6 +14,9 @@ final class AdvanceCommand extends Base {
     @Mixin
     TargetOptions aim;
 
+    @Mixin
+    DriverOptions driver;
+
     @Option(names = "--override-window", description = "Deploy the next ring even outside its deployment window or "
             + "in a freeze; needs --reason, and is journaled.")
     boolean overrideWindow;
@@ -27,7 +30,7 @@ final class AdvanceCommand extends Base {
         var target = aim.target();
         if (overrideWindow) requireText("--reason", reason);
         else if (reason != null) throw new Invalid("--reason goes with --override-window");
-        try (RolloutStore store = openStore(); var engine = engine(store)) {
+        try (RolloutStore store = openStore(); var engine = engine(store, driver, false)) {
             return finishDriven(engine.advance(key, target, actor(), overrideWindow ? reason : null));
         }
     }

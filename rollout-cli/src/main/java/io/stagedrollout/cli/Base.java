@@ -97,9 +97,42 @@ abstract class Base implements Callable<Integer> {
         return new FileRolloutStore(dir);
     }
 
-    RolloutEngine engine(RolloutStore store) {
-        return new RolloutEngine(store, RolloutEngine.Runtime.system(Path.of("").toAbsolutePath()), Clock.systemUTC(), listener())
-                .withHostFreezes(hostFreezes());
+    RolloutEngine engine(RolloutStore store) throws Invalid {
+        return engine(store, null, false);
+    }
+
+    /**
+     * The engine, as a driver named for this command and its actor, holding leases as {@code driver} says. A driving
+     * command stops cleanly on SIGTERM or Ctrl-C: effects in flight are ended (their process groups), what was left
+     * is journaled with the command that resumes, and the lease is given back before the process exits.
+     */
+    RolloutEngine engine(RolloutStore store, DriverOptions driver, boolean rollback) throws Invalid {
+        var policy = driver == null ? leasePolicy() : driver.policy(env, rollback);
+        RolloutEngine engine = new RolloutEngine(store, RolloutEngine.Runtime.system(Path.of("").toAbsolutePath()),
+                Clock.systemUTC(), listener())
+                .withHostFreezes(hostFreezes())
+                .asDriver("rollout " + name() + " (" + actor().name() + ")", policy);
+        if (driver != null && !io.stagedrollout.core.action.ProcessGroups.available()) {
+            System.err.println("warning: " + io.stagedrollout.core.action.ProcessGroups.describe());
+        }
+        Thread stop = new Thread(() -> {
+            engine.requestStop("SIGTERM or Ctrl-C");
+            try {
+                engine.awaitIdle(policy.stopGrace().plusSeconds(20));
+            } catch (InterruptedException ignored) {
+                // the JVM is going down anyway
+            }
+        }, "stop drivers");
+        Runtime.getRuntime().addShutdownHook(stop);
+        return engine;
+    }
+
+    private io.stagedrollout.core.engine.LeasePolicy leasePolicy() throws Invalid {
+        try {
+            return io.stagedrollout.core.engine.LeasePolicy.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(e.getMessage());
+        }
     }
 
     /** Freezes announced by the CI host: GitLab sets CI_DEPLOY_FREEZE inside a project's deploy freeze period. */

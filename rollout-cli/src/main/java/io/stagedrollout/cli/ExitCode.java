@@ -15,8 +15,8 @@ public final class ExitCode {
     /** Waiting: for approval, or for a window. */
     public static final int WAITING = 4;
     /**
-     * Conflict: another rollout is active, the expected ring or rollout is not the current one, or another driver
-     * holds the lease.
+     * Conflict: another rollout is active, the expected ring or rollout ({@code --rollout-id}, {@code --expect-version})
+     * is not the current one, another driver holds the lease, or the key's last rollout FAILED and needs resolving.
      */
     public static final int CONFLICT = 5;
     /**

@@ -17,6 +17,13 @@ final class RollbackCommand extends Base {
     @Mixin
     TargetOptions aim;
 
+    @Mixin
+    DriverOptions driver;
+
+    @Option(names = "--stable-version", paramLabel = "V", description = "The version to go back to, instead of the "
+            + "rollout's stable version (journaled); needed to roll back a key's first completed rollout.")
+    String stableVersion;
+
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why; recorded in the journal (required unless --reverted).")
     String reason;
 
@@ -27,12 +34,13 @@ final class RollbackCommand extends Base {
     int execute() throws Exception {
         var key = key(rollout);
         var target = aim.target();
-        try (RolloutStore store = openStore(); var engine = engine(store)) {
+        if (stableVersion != null) requireText("--stable-version", stableVersion);
+        try (RolloutStore store = openStore(); var engine = engine(store, driver, true)) {
             if (reverted) {
                 return finishChange(engine.revertFinished(key, target, true, "reverted outside the rollout", actor()), "rolled-back");
             }
             requireText("--reason", reason);
-            EngineResult r = engine.rollback(key, target, reason, actor(), true);
+            EngineResult r = engine.rollback(key, target, reason, stableVersion, actor(), true);
             if (r.state() != null && r.kind() == EngineResult.Kind.APPLIED) {
                 if (r.state().status() == Status.FAILED) {
                     return output().finish(name(), "failed", ExitCode.REVERT_FAILED, r.message(), r.state(), null);

@@ -14,12 +14,12 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "rollout", mixinStandardHelpOptions = true, version = "rollout 0.1.0",
         description = "Take a new version to production ring by ring, judge each ring by its gates, revert by itself.",
         subcommands = {PlanCommand.class, RunCommand.class, StartCommand.class, AdvanceCommand.class,
-                PromoteCommand.class, RollbackCommand.class, AbortCommand.class, StatusCommand.class,
+                PromoteCommand.class, RollbackCommand.class, AbortCommand.class, ResolveCommand.class, StatusCommand.class,
                 HistoryCommand.class, ListCommand.class, ReportCommand.class, ReplayCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done or passed", "1:unexpected error", "2:invalid input (plan, flags); nothing changed",
                 "3:a gate failed and the rollout was rolled back (production safe)", "4:waiting (approval, a window)",
-                "5:conflict: another rollout is active, or the expected ring or rollout is not the current one",
+                "5:conflict: another rollout is active, the expected ring or rollout (--rollout-id) is not the current one, another driver holds the lease, or the key's last rollout FAILED and needs `rollout resolve`",
                 "6:the revert failed (status FAILED): production state unknown, a person must resolve it"})
 public final class RolloutCommand {
     @Option(names = "--state-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",

@@ -18,6 +18,9 @@ final class RunCommand extends Base {
     @Option(names = "--auto-approve", description = "Promote manual rings that passed their gates without waiting for a person.")
     boolean autoApprove;
 
+    @Mixin
+    DriverOptions driver;
+
     @Override
     int execute() throws Exception {
         start.check();
@@ -26,7 +29,7 @@ final class RunCommand extends Base {
             throw new Invalid("the plan defines no actions: `rollout run` needs a deploy and a revert action "
                     + "(or drive the rings from your CI with start/advance and deploy there)");
         }
-        try (RolloutStore store = openStore(); var engine = engine(store)) {
+        try (RolloutStore store = openStore(); var engine = engine(store, driver, false)) {
             EngineResult started = start.start(engine, plan, actor());
             if (started.kind() == EngineResult.Kind.CONFLICT) return finishChange(started, "applied");
             if (started.kind() == EngineResult.Kind.ALREADY_DONE && started.state().status().isTerminal()) {

@@ -18,6 +18,10 @@ final class StartCommand extends Base {
         RolloutPlan plan = readPlan(start.file);
         try (RolloutStore store = openStore(); var engine = engine(store)) {
             EngineResult r = start.start(engine, plan, actor());
+            if (r.kind() == EngineResult.Kind.APPLIED && r.state() != null && r.state().stableVersion() == null) {
+                System.err.println("warning: no stable version is known for " + r.state().key() + " (no version "
+                        + "completed there yet and none was given): a rollback would not know what to revert to; give --stable-version");
+            }
             if ((r.kind() == EngineResult.Kind.APPLIED || r.kind() == EngineResult.Kind.ALREADY_DONE) && r.state() != null
                     && r.state().status().isActive()) {
                 // the id-bound form: safe to paste into a later job, refused once this rollout has ended

@@ -24,7 +24,19 @@ final class StartOptions {
 
     void check() throws Base.Invalid {
         Base.requireText("--version", version);
-        if (stableVersion != null) Base.requireText("--stable-version", stableVersion);
+        version(version, "--version");
+        if (stableVersion != null) {
+            Base.requireText("--stable-version", stableVersion);
+            version(stableVersion, "--stable-version");
+        }
+    }
+
+    /** A version is refused when it is padded with white space ('3.0 ' is not a release apart from 3.0). */
+    private static void version(String v, String option) throws Base.Invalid {
+        String problem = io.stagedrollout.core.machine.Versions.problem(v);
+        if (problem != null) {
+            throw new Base.Invalid(java.util.List.of(new io.stagedrollout.core.plan.Problem(option, 0, option + " '" + v + "' " + problem)));
+        }
     }
 
     EngineResult start(RolloutEngine engine, io.stagedrollout.core.plan.RolloutPlan plan, Actor actor) throws StoreException {

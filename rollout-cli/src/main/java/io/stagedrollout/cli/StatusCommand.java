@@ -45,9 +45,10 @@ final class StatusCommand extends Base {
             Optional<RolloutState> s = store.read(key);
             if (s.isEmpty()) return output().finish(name(), "not-found", ExitCode.INVALID, "no rollout " + key + " in the " + store.describe(), null, null);
             if (!target.matches(s.get())) return offTarget(store, key, s.get(), target);
+            var lease = store.leases().read(key).orElse(null);
             if (!await) {
-                print(s.get());
-                return output().finish(name(), "applied", ExitCode.OK, "", s.get(), null);
+                print(s.get(), lease);
+                return output().finish(name(), "applied", ExitCode.OK, "", s.get(), driver(lease));
             }
             var listener = listener();
             Instant deadline = limit == null ? null : Instant.now().plus(limit);
@@ -61,7 +62,8 @@ final class StatusCommand extends Base {
                 st = store.read(key).orElse(st);
                 if (!target.matches(st)) return offTarget(store, key, st, target);
             }
-            print(st);
+            lease = store.leases().read(key).orElse(null);
+            print(st, lease);
             var closed = io.stagedrollout.core.machine.RolloutMachine.waitingFor(st, Instant.now(), hostFreezes());
             if (closed.isPresent()) {
                 return output().finish(name(), "waiting", ExitCode.WAITING, "ring " + st.plan().ring(st.ringIndex() + 1).name()
@@ -85,12 +87,30 @@ final class StatusCommand extends Base {
         return s.status() == Status.DEPLOYING || s.status() == Status.BAKING || s.status() == Status.ROLLING_BACK;
     }
 
-    private void print(RolloutState s) {
+    /** {@code {"driver": {...}}}: the key's lease, so scripts see who drives (or drove last) and until when. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode driver(io.stagedrollout.core.store.Lease lease) {
+        if (lease == null) return null;
+        var o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        var d = o.putObject("driver");
+        d.put("token", lease.token());
+        d.put("holder", lease.holder().what());
+        d.put("host", lease.holder().host());
+        d.put("pid", lease.holder().pid());
+        d.put("rolloutId", lease.rolloutId());
+        d.put("held", !lease.freeAt(Instant.now()));
+        d.put("expiresAt", lease.expiresAt().toString());
+        return o;
+    }
+
+    private void print(RolloutState s, io.stagedrollout.core.store.Lease lease) {
         Output o = output();
         if (o.json()) return;
         PrintStream out = o.human();
+        // the stable version is what runs when the rollout is at rest: this version once completed
         out.println(s.key() + "  " + s.id() + "  " + esc(s.version()) + "  " + s.status()
-                + (s.hold() == null ? "" : " (" + s.hold() + ")") + "   stable: " + (s.stableVersion() == null ? "unknown" : esc(s.stableVersion())));
+                + (s.hold() == null ? "" : " (" + s.hold() + ")") + "   stable: " + (s.lastGoodVersion() == null ? "unknown" : esc(s.lastGoodVersion()))
+                + (s.status() == Status.COMPLETED && s.stableVersion() != null ? " (a rollback goes to " + esc(s.stableVersion()) + ")" : ""));
+        if (lease != null && !lease.freeAt(Instant.now())) out.println("  driven by " + esc(lease.describe()));
         for (int i = 0; i < s.plan().rings().size(); i++) {
             var r = s.plan().ring(i);
             out.printf("  %s %-16s %-10s %s%n", switch (StatusJson.ringState(s, i)) {

@@ -7,6 +7,7 @@ import io.stagedrollout.core.machine.RolloutEvent;
 import io.stagedrollout.core.machine.RolloutState;
 import io.stagedrollout.core.store.FileRolloutStore;
 import io.stagedrollout.core.store.RolloutKey;
+import io.stagedrollout.core.store.StateJson;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,10 +26,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Crash safety of {@code rollout run}: the real JAR is SIGKILLed at random instants of a rollout whose deploys and
+ * Crash safety of {@code rollout run}: the real JAR is SIGKILLed at random points of a rollout whose deploys and
  * reverts are {@code command} actions and whose gates are a {@code command} and an {@code http} gate. After every
- * kill the store must be consistent, and running the same command again must end where an uninterrupted run ends.
- * {@code -Dcrash.runs=N} (the {@code crash} profile sets 200) sets the number of kills.
+ * kill the store must be consistent, and running the same command again must end where an uninterrupted run ends
+ * (the killed driver's lease is taken over at once: its process is gone). {@code -Dcrash.runs=N} (the {@code crash}
+ * profile sets 200) sets the number of kills.
+ *
+ * <p>A kill point is a random revision of the uninterrupted run (plus a random delay of up to 50 ms), not a time:
+ * the run is killed once the store reaches that revision, so how fast the machine is never decides whether a run
+ * is killed before it ends.
  */
 class RunKilledAtRandomPointsTest {
     static final RolloutKey KEY = new RolloutKey("crash", "test");
@@ -88,10 +94,9 @@ class RunKilledAtRandomPointsTest {
 
     @Test
     void aRunKilledAtAnyInstantLeavesAConsistentStoreAndResumesToTheSameEnd() throws Exception {
-        long[] took = new long[2];
-        long[] firstCommit = new long[2];
-        End goodEnd = uninterrupted(GOOD, took, firstCommit, 0);
-        End badEnd = uninterrupted(BAD, took, firstCommit, 1);
+        long[] finalRevision = new long[2];
+        End goodEnd = uninterrupted(GOOD, finalRevision, 0);
+        End badEnd = uninterrupted(BAD, finalRevision, 1);
         assertThat(goodEnd.exit()).isZero();
         assertThat(goodEnd.status()).isEqualTo("COMPLETED");
         assertThat(badEnd.exit()).isEqualTo(3);
@@ -108,12 +113,13 @@ class RunKilledAtRandomPointsTest {
             Path work = Files.createDirectories(tmp.resolve("run-" + run));
             Files.writeString(work.resolve("plan.yaml"), plan());
             Cli.Running r = Cli.start(work, Map.of(), "run", "plan.yaml", "--version", version, "--stable-version", "1.0.0");
-            // kill instants spread over the rollout itself, from a little before its first commit (JVM start-up is
-            // not interesting) to a little before its end
+            // kill points spread over the rollout's commits: once the store reaches a random revision short of the
+            // end, after a random delay of up to 50 ms
             int slot = good ? 0 : 1;
-            long from = firstCommit[slot] * 3 / 4;
-            long delay = from + (long) (random.nextDouble() * (took[slot] * 0.95 - from));
-            if (!r.process().waitFor(delay, TimeUnit.MILLISECONDS)) {
+            long atRevision = 1 + (long) (random.nextDouble() * (finalRevision[slot] - 2));
+            long jitter = random.nextInt(50);
+            String delay = "revision " + atRevision + " + " + jitter + " ms";
+            if (awaitRevision(work, atRevision, r.process()) && !r.process().waitFor(jitter, TimeUnit.MILLISECONDS)) {
                 r.process().destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
                 killed++;
             }
@@ -125,7 +131,7 @@ class RunKilledAtRandomPointsTest {
             Cli.Result resumed = Cli.run(work, Map.of(), 120, "run", "plan.yaml", "--version", version,
                     "--stable-version", "1.0.0");
             End end = end(work, resumed.exit());
-            assertThat(end).as("run %d (%s, killed after %d ms): %s", run, version, delay, resumed.stderr())
+            assertThat(end).as("run %d (%s, killed at %s): %s", run, version, delay, resumed.stderr())
                     .isEqualTo(good ? goodEnd : badEnd);
             StoreChecks.assertConsistent(work.resolve(".rollout"), KEY);
         }
@@ -134,18 +140,32 @@ class RunKilledAtRandomPointsTest {
         if (runs >= 4) assertThat(killed).as("runs killed before they ended").isGreaterThanOrEqualTo(runs / 2);
     }
 
-    private End uninterrupted(String version, long[] took, long[] firstCommit, int slot) throws Exception {
+    private End uninterrupted(String version, long[] finalRevision, int slot) throws Exception {
         Path work = Files.createDirectories(tmp.resolve("baseline-" + version));
         Files.writeString(work.resolve("plan.yaml"), plan());
-        long t0 = System.nanoTime();
-        Cli.Running running = Cli.start(work, Map.of(), "run", "plan.yaml", "--version", version, "--stable-version", "1.0.0");
-        Path state = work.resolve(".rollout/crash/test/state.json");
-        while (!Files.exists(state) && running.process().isAlive()) Thread.sleep(5);
-        firstCommit[slot] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        Cli.Result r = running.await(120);
-        took[slot] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        StoreChecks.assertConsistent(work.resolve(".rollout"), KEY);
+        Cli.Result r = Cli.run(work, Map.of(), 120, "run", "plan.yaml", "--version", version, "--stable-version", "1.0.0");
+        var state = StoreChecks.assertConsistent(work.resolve(".rollout"), KEY).orElseThrow();
+        finalRevision[slot] = state.revision();
         return end(work, r.exit());
+    }
+
+    /**
+     * Waits (polling the state file, with a generous deadline) until the run has committed at least {@code revision};
+     * false when the run ended first.
+     */
+    private static boolean awaitRevision(Path work, long revision, Process run) throws Exception {
+        Path state = work.resolve(".rollout/crash/test/state.json");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!run.isAlive()) return false;
+            try {
+                if (Files.exists(state) && StateJson.readState(Files.readString(state)).revision() >= revision) return true;
+            } catch (java.io.IOException renamedMeanwhile) {
+                // read again
+            }
+            Thread.sleep(2);
+        }
+        throw new AssertionError("the run did not reach revision " + revision + " within 120 s");
     }
 
     private static End end(Path work, int exit) throws Exception {

@@ -19,6 +19,7 @@ import io.stagedrollout.core.machine.Command;
 import io.stagedrollout.core.machine.Decision;
 import io.stagedrollout.core.machine.Effect;
 import io.stagedrollout.core.machine.EventType;
+import io.stagedrollout.core.machine.KeyHistory;
 import io.stagedrollout.core.notify.Notification;
 import io.stagedrollout.core.notify.Notifier;
 import io.stagedrollout.core.notify.NotifyTarget;
@@ -32,12 +33,17 @@ import io.stagedrollout.core.machine.Status;
 import io.stagedrollout.core.machine.Target;
 import io.stagedrollout.core.machine.Versions;
 import io.stagedrollout.core.plan.ActionSpec;
+import io.stagedrollout.core.plan.Durations;
 import io.stagedrollout.core.plan.GateSpec;
 import io.stagedrollout.core.plan.RolloutPlan;
 import io.stagedrollout.core.store.RolloutKey;
 import io.stagedrollout.core.store.RolloutStore;
 import io.stagedrollout.core.store.RolloutStore.ConflictException;
 import io.stagedrollout.core.store.RolloutStore.StoreException;
+import io.stagedrollout.core.action.ProcessControl;
+import io.stagedrollout.core.report.CommandHints;
+import io.stagedrollout.core.store.InFlightEffect;
+import io.stagedrollout.core.store.RolloutLeases.LeaseLostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +53,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The imperative shell around {@link RolloutMachine}: read the state, ask the machine, commit with compare-and-set
@@ -58,6 +71,15 @@ import java.util.function.Function;
  * on a timer and holds no thread); {@link #advance} and {@link #run} block, sleeping between ticks (the CLI).
  * Deploys and reverts are external when the plan defines no action for them (a Jenkins step's body deploys), or
  * when the caller says so.
+ *
+ * <p><b>Drivers.</b> Whatever runs effects — deploys, reverts, gate measurements — holds the key's lease
+ * ({@link DriverSession}): {@link #run}, {@link #advance}, {@link #tick}, {@link #beginRing} with its deploy action,
+ * and {@link #rollback} for its revert. A second driver waits for the lease ({@link LeasePolicy#wait()}), then gives
+ * up with a CONFLICT naming the holder; drivers' commits are fenced with the lease's token, so a driver that lost its
+ * lease commits nothing more. People's commands (promote, rollback, abort, start) never wait for a driver. An effect
+ * runs while the driver watches the store: a rollback, an abort or a newer rollout committed meanwhile stops the
+ * effect's whole process group, and the revert always runs last. {@link #requestStop} (SIGTERM) stops every effect,
+ * journals what was left and gives the lease back.
  */
 public final class RolloutEngine implements AutoCloseable {
     /** What probes and actions may use from the world. */
@@ -86,6 +108,14 @@ public final class RolloutEngine implements AutoCloseable {
     private final Map<String, GateProbe> probes = new HashMap<>();
     private final Notifier notifier;
     private volatile List<Freeze> hostFreezes = List.of();
+    /** The lease each driving thread holds (one key at a time per thread). */
+    private final Map<Thread, DriverSession> sessions = new ConcurrentHashMap<>();
+    /** Threads running an effect for a driving thread, interrupted when the driver must stop at once. */
+    private final Map<Thread, Thread> workers = new ConcurrentHashMap<>();
+    private volatile String stopReason;
+    private volatile String driverName = "staged-rollout engine";
+    private volatile LeasePolicy policy = LeasePolicy.DEFAULT;
+    private static final Duration EFFECT_POLL = Duration.ofMillis(250);
 
     public RolloutEngine(RolloutStore store, Runtime runtime, Clock clock, EngineListener listener) {
         this(store, runtime, clock, Sleeper.REAL, listener);
@@ -117,6 +147,42 @@ public final class RolloutEngine implements AutoCloseable {
         return hostFreezes;
     }
 
+    /**
+     * How this engine appears as a driver ({@code what}: "rollout run (alice)") and holds leases. Returns this engine.
+     */
+    public RolloutEngine asDriver(String what, LeasePolicy leasePolicy) {
+        this.driverName = what;
+        this.policy = leasePolicy;
+        return this;
+    }
+
+    public LeasePolicy leasePolicy() {
+        return policy;
+    }
+
+    /**
+     * Stops every driver of this engine at its next poll (within about a second): effects in flight are ended
+     * (SIGTERM to their process group, SIGKILL after the grace period), what was left is journaled as
+     * DRIVER_STOPPED with the command that resumes, and the lease is given back. For SIGTERM and Ctrl-C.
+     */
+    public void requestStop(String why) {
+        stopReason = why;
+        workers.keySet().forEach(Thread::interrupt);
+    }
+
+    /** Waits until no thread of this engine drives any more (after {@link #requestStop}); false on timeout. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (sessions) {
+            while (!sessions.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                sessions.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+        return true;
+    }
+
     public RolloutStore store() {
         return store;
     }
@@ -133,7 +199,8 @@ public final class RolloutEngine implements AutoCloseable {
             throws StoreException {
         String id = "r-" + UUID.randomUUID().toString().substring(0, 8);
         RolloutKey key = new RolloutKey(plan.service(), plan.environment());
-        return transact(key, Target.ANY, s -> new Command.Start(plan, version, stableVersion, id, retry, actor));
+        // the whole journal decides the retry guard and the stable version; read again on every attempt
+        return transact(key, Target.ANY, s -> new Command.Start(plan, version, stableVersion, id, retry, actor, history(key, s)));
     }
 
     /**
@@ -157,8 +224,9 @@ public final class RolloutEngine implements AutoCloseable {
     /** As {@link #beginRing(RolloutKey, int, Actor, boolean, String)}, only if the key's rollout is {@code target}. */
     public EngineResult beginRing(RolloutKey key, Target target, int ringIndex, Actor actor, boolean runDeployAction,
             String overrideWindowReason) throws StoreException, InterruptedException {
-        return transactAndRun(key, target, s -> new Command.BeginRing(ringIndex, actor, hostFreezes, overrideWindowReason),
-                runDeployAction, actor);
+        Function<RolloutState, Command> begin = s -> new Command.BeginRing(ringIndex, actor, hostFreezes, overrideWindowReason);
+        if (!runDeployAction) return transactAndRun(key, target, begin, false, actor); // the caller deploys
+        return drive(key, target, policy.leaseWait(), (t, session) -> transactAndRun(key, t, begin, true, actor));
     }
 
     public EngineResult ringDeployed(RolloutKey key, int ringIndex, boolean ok, String detail, Actor actor) throws StoreException {
@@ -192,7 +260,65 @@ public final class RolloutEngine implements AutoCloseable {
     /** As {@link #rollback(RolloutKey, String, Actor, boolean)}, only if the key's rollout is {@code target}. */
     public EngineResult rollback(RolloutKey key, Target target, String reason, Actor actor, boolean runRevertAction)
             throws StoreException, InterruptedException {
-        return transactAndRun(key, target, s -> new Command.Rollback(reason, actor), runRevertAction, actor);
+        return rollback(key, target, reason, null, actor, runRevertAction);
+    }
+
+    /**
+     * Rolls back (to {@code stableVersion} when given, else the rollout's stable version). The decision is committed at
+     * once, whoever drives the rollout; the revert runs under the key's lease. When another driver holds the lease it
+     * sees the rollback within a second, stops its deploy in flight (its process group) and runs the revert itself,
+     * so this call waits for that (up to {@link LeasePolicy#rollbackWait()}) and reports how it ended.
+     */
+    public EngineResult rollback(RolloutKey key, Target target, String reason, String stableVersion, Actor actor,
+            boolean runRevertAction) throws StoreException, InterruptedException {
+        Committed c = commit(key, target, s -> new Command.Rollback(reason, actor, stableVersion));
+        if (!(c.decision instanceof Decision.Applied a) || a.effects().isEmpty() || !runRevertAction
+                || a.state().plan().actions().get(RolloutPlan.DEFAULT_REVERT) == null) {
+            return c.result;
+        }
+        return revertWhenLeaseAllows(key, bound(target, a.state()), actor);
+    }
+
+    /** Runs a committed revert under the lease, or waits for the driver holding it to run it. */
+    private EngineResult revertWhenLeaseAllows(RolloutKey key, Target target, Actor actor) throws StoreException, InterruptedException {
+        Instant deadline = clock.instant().plus(policy.rollbackWait());
+        boolean told = false;
+        while (true) {
+            RolloutState now = store.read(key).orElse(null);
+            if (now == null || !target.matches(now) || now.status() != Status.ROLLING_BACK) {
+                if (now == null || !target.matches(now)) return offTarget(key, now, target);
+                EngineResult done = settled(now);
+                return new EngineResult(done.kind(), now, done.message() + " (the revert was run by the driver that held the lease)");
+            }
+            try {
+                return holding(key, target, Duration.ZERO, (t, session) -> {
+                    RolloutState s = store.read(key).orElse(null);
+                    if (s == null || !t.matches(s)) return offTarget(key, s, t);
+                    if (s.status() != Status.ROLLING_BACK) return settled(s);
+                    EngineResult r = runEffects(key, t, s, List.of(new Effect.Revert(s.reason())), true, actor);
+                    return r == null ? settled(s) : r;
+                });
+            } catch (DriverSession.Halt busy) {
+                if (sessions.containsKey(Thread.currentThread())) throw busy; // a driver's own rollback: its caller answers
+                if (busy.why != DriverSession.Halt.Why.UNAVAILABLE) {
+                    return new EngineResult(busy.kind, store.read(key).orElse(null), busy.getMessage());
+                }
+                if (!clock.instant().isBefore(deadline)) {
+                    return new EngineResult(Kind.NOT_YET, now, "rollback recorded; the revert is left to the driver that "
+                            + "holds the lease (" + busy.getMessage() + "). See when it is done: " + CommandHints.status(now) + " --wait");
+                }
+                if (!told) {
+                    listener.output("rollback recorded; the driver holding the lease stops its deploy and reverts, or hands over: "
+                            + store.leases().read(key).map(io.stagedrollout.core.store.Lease::describe).orElse("(no lease)"));
+                    told = true;
+                }
+                if (stopReason != null) {
+                    return new EngineResult(Kind.NOT_YET, now, "rollback recorded; stopped (" + stopReason
+                            + ") before the revert ran; it runs when a driver resumes: " + CommandHints.advance(now));
+                }
+                sleeper.sleep(EFFECT_POLL);
+            }
+        }
     }
 
     public EngineResult revertFinished(RolloutKey key, boolean ok, String detail, Actor actor) throws StoreException {
@@ -212,6 +338,19 @@ public final class RolloutEngine implements AutoCloseable {
         return transact(key, target, s -> new Command.Abort(reason, actor));
     }
 
+    /**
+     * Resolves a FAILED rollout (its revert failed): {@code reverted} — production is back on the stable version; or
+     * accepted as it stands. Until then the key's next start is refused.
+     */
+    public EngineResult resolve(RolloutKey key, Target target, boolean reverted, String reason, Actor actor) throws StoreException {
+        return transact(key, target, s -> new Command.Resolve(reverted, reason, actor));
+    }
+
+    /** The key's lease: which driver holds it (or held it last), if any ever did. */
+    public Optional<io.stagedrollout.core.store.Lease> lease(RolloutKey key) throws StoreException {
+        return store.leases().read(key);
+    }
+
     public Optional<RolloutState> status(RolloutKey key) throws StoreException {
         return store.read(key);
     }
@@ -227,8 +366,26 @@ public final class RolloutEngine implements AutoCloseable {
         return tick(key, Target.ANY, actor);
     }
 
-    /** As {@link #tick(RolloutKey, Actor)}, only for {@code target}; a newer rollout on the key is a CONFLICT. */
+    /**
+     * As {@link #tick(RolloutKey, Actor)}, only for {@code target}; a newer rollout on the key is a CONFLICT. Measures
+     * under the key's lease; when another driver holds it, nothing is measured and the tick answers NOT_YET a few
+     * seconds later (that driver measures).
+     */
     public Tick tick(RolloutKey key, Target target, Actor actor) throws StoreException, InterruptedException {
+        DriverSession held = sessions.get(Thread.currentThread());
+        if (held != null && held.key().equals(key)) return tickHeld(key, target, actor);
+        try {
+            return holding(key, target, Duration.ZERO, (t, session) -> tickHeld(key, t, actor));
+        } catch (DriverSession.Halt h) {
+            Optional<RolloutState> s = store.read(key);
+            if (h.why == DriverSession.Halt.Why.UNAVAILABLE) {
+                return new Tick(new EngineResult(Kind.NOT_YET, s.orElse(null), h.getMessage()), clock.instant().plusSeconds(5));
+            }
+            return new Tick(new EngineResult(h.kind, s.orElse(null), h.getMessage()), null);
+        }
+    }
+
+    private Tick tickHeld(RolloutKey key, Target target, Actor actor) throws StoreException, InterruptedException {
         Optional<RolloutState> read = store.read(key);
         if (read.isEmpty()) return new Tick(new EngineResult(Kind.NOT_FOUND, null, "no rollout " + key), null);
         RolloutState s = read.get();
@@ -240,9 +397,11 @@ public final class RolloutEngine implements AutoCloseable {
             GateSpec spec = s.plan().gates().get(p.gate());
             Instant due = BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), p);
             if (due == null || due.isAfter(now)) continue;
-            Measurement m = measure(s, spec, p);
             final int ring = s.ringIndex();
-            EngineResult r = transactAndRun(key, target, st -> new Command.Measured(ring, m, actor), true, actor);
+            final int slot = p.measurements();
+            Measurement m = measure(key, target, s, spec, p);
+            if (m == null) return new Tick(settledOrOff(key, target), null); // the rollout moved on while measuring
+            EngineResult r = transactAndRun(key, target, st -> new Command.Measured(ring, m, actor, slot), true, actor);
             s = r.state();
             if (s == null || s.status() != Status.BAKING || s.ringIndex() != ring) {
                 closeProbes();
@@ -271,6 +430,15 @@ public final class RolloutEngine implements AutoCloseable {
             if (!BakeSchedule.countReached(s.plan().gates().get(p.gate()), p)) return false;
         }
         return true;
+    }
+
+    /** Measures a gate on a watched worker; null when the rollout stopped baking this ring meanwhile. */
+    private Measurement measure(RolloutKey key, Target target, RolloutState s, GateSpec spec, GateProgress p)
+            throws StoreException, InterruptedException {
+        int ring = s.ringIndex();
+        Watched<Measurement> w = watched("measuring " + spec.name(), () -> measure(s, spec, p),
+                st -> st != null && target.matches(st) && st.status() == Status.BAKING && st.ringIndex() == ring, key);
+        return w.value();
     }
 
     private Measurement measure(RolloutState s, GateSpec spec, GateProgress p) throws InterruptedException {
@@ -307,6 +475,11 @@ public final class RolloutEngine implements AutoCloseable {
      * first, so an advance never moves on to a newer rollout started on the key meanwhile (it answers CONFLICT).
      */
     public EngineResult advance(RolloutKey key, Target target, Actor actor, String overrideWindowReason)
+            throws StoreException, InterruptedException {
+        return drive(key, target, policy.leaseWait(), (t, session) -> advanceHeld(key, t, actor, overrideWindowReason));
+    }
+
+    private EngineResult advanceHeld(RolloutKey key, Target target, Actor actor, String overrideWindowReason)
             throws StoreException, InterruptedException {
         Optional<RolloutState> read = store.read(key);
         if (read.isEmpty()) return new EngineResult(Kind.NOT_FOUND, null, "no rollout " + key + "; start one first");
@@ -346,14 +519,14 @@ public final class RolloutEngine implements AutoCloseable {
      */
     public EngineResult run(RolloutKey key, Target target, boolean autoApprove, Actor actor)
             throws StoreException, InterruptedException {
-        if (target.rolloutId() == null) {
-            Optional<RolloutState> first = store.read(key);
-            if (first.isEmpty()) return new EngineResult(Kind.NOT_FOUND, null, "no rollout " + key + "; start one first");
-            if (!target.matches(first.get())) return offTarget(key, first.get(), target);
-            target = bound(target, first.get());
-        }
+        return drive(key, target, policy.leaseWait(), (t, session) -> runHeld(key, t, autoApprove, actor));
+    }
+
+    /** The run loop, under the lease (held while it waits for approval too: one driver per key). */
+    private EngineResult runHeld(RolloutKey key, Target target, boolean autoApprove, Actor actor)
+            throws StoreException, InterruptedException {
         while (true) {
-            EngineResult r = advance(key, target, actor, null);
+            EngineResult r = advanceHeld(key, target, actor, null);
             RolloutState s = r.state();
             if (r.kind() == Kind.CONFLICT && s != null && !target.matches(s)) return r;
             if (s == null || s.status().isTerminal()) return r;
@@ -372,7 +545,7 @@ public final class RolloutEngine implements AutoCloseable {
                 if (closed.get().opensAt() == null) return r; // nobody knows when: a later run (or job) tries again
                 awaitOpening(key, s, closed.get());
             } else if (s.status() == Status.DEPLOYING || s.status() == Status.BAKING) {
-                sleeper.sleep(POLL_EVERY); // someone else is deploying; look again
+                pause(POLL_EVERY); // someone else is deploying; look again
             }
         }
     }
@@ -385,7 +558,7 @@ public final class RolloutEngine implements AutoCloseable {
             if (!now.isBefore(closed.opensAt())) return;
             listener.progress(waiting, now);
             Duration left = Duration.between(now, closed.opensAt());
-            sleeper.sleep(left.compareTo(WINDOW_POLL_EVERY) < 0 ? left : WINDOW_POLL_EVERY);
+            pause(left.compareTo(WINDOW_POLL_EVERY) < 0 ? left : WINDOW_POLL_EVERY);
             RolloutState current = store.read(key).orElse(waiting);
             if (current.revision() != waiting.revision()) return;
         }
@@ -395,7 +568,7 @@ public final class RolloutEngine implements AutoCloseable {
     public RolloutState awaitChange(RolloutKey key, RolloutState waiting) throws StoreException, InterruptedException {
         while (true) {
             listener.progress(waiting, clock.instant());
-            sleeper.sleep(POLL_EVERY);
+            pause(POLL_EVERY);
             RolloutState now = store.read(key).orElse(waiting);
             if (now.revision() != waiting.revision()) return now;
         }
@@ -414,7 +587,10 @@ public final class RolloutEngine implements AutoCloseable {
                 if (!now.isBefore(until)) break;
                 listener.progress(s, now);
                 Duration left = Duration.between(now, until);
-                sleeper.sleep(left.compareTo(PROGRESS_EVERY) < 0 ? left : PROGRESS_EVERY);
+                pause(left.compareTo(PROGRESS_EVERY) < 0 ? left : PROGRESS_EVERY);
+                // someone else's decision (a rollback, an abort, a forced promote, a newer rollout) ends the wait
+                RolloutState current = store.read(key).orElse(null);
+                if (current == null || current.revision() != s.revision()) break;
             }
         }
         // a ring that failed may have left a revert to run (the revert effect runs inside the transaction above)
@@ -512,15 +688,58 @@ public final class RolloutEngine implements AutoCloseable {
 
     private record Committed(Decision decision, EngineResult result) {}
 
+    /** A store failure inside a command's construction (reading the key's history), carried out of the lambda. */
+    private static final class UncheckedStore extends RuntimeException {
+        final StoreException cause;
+
+        UncheckedStore(StoreException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.cause = cause;
+        }
+    }
+
+    /** The key's journal as the machine reads it to start a rollout (retry guard, stable version). */
+    private KeyHistory history(RolloutKey key, RolloutState current) {
+        if (current == null) return KeyHistory.EMPTY;
+        try {
+            return KeyHistory.of(store.history(key));
+        } catch (StoreException e) {
+            throw new UncheckedStore(e);
+        }
+    }
+
+    /** The rollout at rest as {@code target} sees it: settled, or a CONFLICT when the key moved on. */
+    private EngineResult settledOrOff(RolloutKey key, Target target) throws StoreException {
+        RolloutState now = store.read(key).orElse(null);
+        return now == null || !target.matches(now) ? offTarget(key, now, target) : settled(now);
+    }
+
+    /**
+     * Decides on the current state and commits with compare-and-set, deciding again after a conflict. A driver's
+     * commits (this thread holds the key's lease) are fenced with its token; a lost lease halts the driver.
+     */
     private Committed commit(RolloutKey key, Target target, Function<RolloutState, Command> command) throws StoreException {
+        DriverSession session = sessions.get(Thread.currentThread());
+        if (session != null && !session.key().equals(key)) session = null;
+        if (session != null) session.check();
         for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
             RolloutState current = store.read(key).orElse(null);
-            Decision d = RolloutMachine.apply(current, command.apply(current), clock.instant(), target);
+            Command c;
+            try {
+                c = command.apply(current);
+            } catch (UncheckedStore e) {
+                throw e.cause;
+            }
+            Decision d = RolloutMachine.apply(current, c, clock.instant(), target);
             if (d instanceof Decision.Applied a) {
                 try {
-                    store.commit(key, current == null ? 0 : current.revision(), a.state(), a.events());
+                    store.commit(key, current == null ? 0 : current.revision(), a.state(), a.events(),
+                            session == null ? null : session.fence());
                 } catch (ConflictException e) {
                     continue; // someone else committed first: decide again on what they wrote
+                } catch (LeaseLostException lost) {
+                    session.markLost(lost.getMessage());
+                    throw session.lostHalt();
                 }
                 a.events().forEach(listener::event);
                 notifier.publish(a.state(), a.events());
@@ -550,11 +769,15 @@ public final class RolloutEngine implements AutoCloseable {
         EngineResult last = null;
         for (Effect e : effects) {
             if (e instanceof Effect.DeployRing d) {
-                String name = s.plan().ring(d.ringIndex()).deploy();
-                ActionSpec spec = s.plan().actions().get(name);
+                int ring = d.ringIndex();
+                String ringName = s.plan().ring(ring).name();
+                ActionSpec spec = s.plan().actions().get(s.plan().ring(ring).deploy());
                 if (spec == null) continue; // deployed by the caller (e.g. a Jenkins step body)
-                ActionResult r = runAction(spec, Operation.DEPLOY, RolloutVariables.forRing(s, d.ringIndex()));
-                last = commit(key, target, st -> new Command.RingDeployed(d.ringIndex(), r.ok(), r.detail(), r.actualPercent(), actor)).result;
+                Watched<ActionResult> w = runEffect(key, target, spec, Operation.DEPLOY, RolloutVariables.forRing(s, ring), ringName,
+                        st -> st != null && target.matches(st) && st.status() == Status.DEPLOYING && st.ringIndex() == ring);
+                if (w.value() == null) return deployStopped(key, target, ringName, w.stoppedBecause(), actor);
+                ActionResult r = w.value();
+                last = commit(key, target, st -> new Command.RingDeployed(ring, r.ok(), r.detail(), r.actualPercent(), actor)).result;
                 if (last.state() != null && target.matches(last.state()) && last.state().status() == Status.ROLLING_BACK) {
                     EngineResult rb = runEffects(key, target, last.state(), List.of(new Effect.Revert(last.state().reason())), true, actor);
                     if (rb != null) last = rb;
@@ -562,23 +785,312 @@ public final class RolloutEngine implements AutoCloseable {
             } else if (e instanceof Effect.Revert) {
                 ActionSpec spec = s.plan().actions().get(RolloutPlan.DEFAULT_REVERT);
                 if (spec == null) continue; // reverted by the caller (a rollback step's body)
-                ActionResult r = runAction(spec, Operation.REVERT, RolloutVariables.forRevert(s));
+                // re-read: the revert uses the stable version as committed (a rollback may have named another)
+                RolloutState now = store.read(key).orElse(null);
+                if (now == null || !target.matches(now)) return offTarget(key, now, target);
+                if (now.status() != Status.ROLLING_BACK) return settled(now); // another driver reverted already
+                Watched<ActionResult> w = runEffect(key, target, spec, Operation.REVERT, RolloutVariables.forRevert(now), null,
+                        st -> true); // a revert is never stopped by the rollout's state: it is the last effect
+                ActionResult r = w.value();
                 last = commit(key, target, st -> new Command.RevertFinished(r.ok(), r.detail(), actor)).result;
             }
         }
         return last;
     }
 
-    private ActionResult runAction(ActionSpec spec, Operation op, Map<String, String> variables) throws InterruptedException {
+    /**
+     * A deploy stopped in flight (a rollback, an abort or a newer rollout came while it ran): its processes are
+     * gone; journal it, and run the revert when the rollout is now rolling back — the revert is the last effect.
+     */
+    private EngineResult deployStopped(RolloutKey key, Target target, String ring, String because, Actor actor)
+            throws StoreException, InterruptedException {
+        Map<String, Object> ev = new java.util.LinkedHashMap<>();
+        ev.put("effect", "deploy");
+        ev.put("ring", ring);
+        ev.put("because", because);
+        journal(key, target, EventType.EFFECT_STOPPED, ring, "the deploy of ring " + ring + " was stopped because "
+                + because + "; its processes were ended (SIGTERM to its process group, SIGKILL after "
+                + Durations.format(policy.stopGrace()) + ")", ev);
+        RolloutState now = store.read(key).orElse(null);
+        if (now == null || !target.matches(now)) return offTarget(key, now, target);
+        if (now.status() == Status.ROLLING_BACK) {
+            EngineResult rb = runEffects(key, target, now, List.of(new Effect.Revert(now.reason())), true, actor);
+            if (rb != null) return rb;
+        }
+        return settled(now);
+    }
+
+    /** A value computed on a watched worker, or why it was stopped before it finished. */
+    private record Watched<T>(T value, String stoppedBecause) {}
+
+    /**
+     * Runs an action as an effect of the lease this thread holds: checked against the committed state before it
+     * starts, recorded in the lease while it may run (so a driver taking over after a crash ends it or waits for it),
+     * tagged so all its processes can be found, and watched while it runs.
+     */
+    private Watched<ActionResult> runEffect(RolloutKey key, Target target, ActionSpec spec, Operation op,
+            Map<String, String> variables, String ring, Predicate<RolloutState> stillWanted) throws StoreException, InterruptedException {
+        DriverSession session = sessions.get(Thread.currentThread());
+        if (session == null || !session.key().equals(key)) {
+            throw new IllegalStateException("an effect runs only under the lease of " + key);
+        }
+        session.renewIfDue();
+        RolloutState before = store.read(key).orElse(null);
+        if (!stillWanted.test(before)) return new Watched<>(null, describeChange(before, target));
         Action action = ActionKinds.find(spec.kind())
                 .orElseThrow(() -> new IllegalStateException("action kind " + spec.kind() + " is not available in this build"))
                 .open(spec, runtime.actions());
-        listener.output((op == Operation.DEPLOY ? "deploy" : "revert") + ": running action '" + spec.name() + "' ("
-                + spec.kind() + ") for " + variables.get("ROLLOUT_RING") + " at " + variables.get("ROLLOUT_PERCENT") + "%");
+        String kind = op == Operation.DEPLOY ? "deploy" : "revert";
+        String tag = kind + ":" + key + ":" + target.rolloutId() + ":" + session.lease().token() + ":"
+                + UUID.randomUUID().toString().substring(0, 8);
+        session.addEffect(new InFlightEffect(kind, ring, tag, LocalMachine.machine(), LocalMachine.host(), 0,
+                clock.instant().plus(effectLimit(spec)).plus(policy.stopGrace()).plusSeconds(5)));
+        Map<String, String> vars = new java.util.LinkedHashMap<>(variables);
+        vars.put("ROLLOUT_FENCING_TOKEN", Long.toString(session.lease().token()));
+        listener.output(kind + ": running action '" + spec.name() + "' (" + spec.kind() + ") for " + variables.get("ROLLOUT_RING")
+                + " at " + variables.get("ROLLOUT_PERCENT") + "% (lease token " + session.lease().token() + ")");
+        ProcessControl control = new ProcessControl(tag, policy.stopGrace());
+        Watched<ActionResult> w;
         try {
-            return action.run(new ActionRequest(op, variables, line -> listener.output("  | " + line)));
-        } catch (RuntimeException e) {
-            return ActionResult.failed("action '" + spec.name() + "' failed: " + e);
+            w = watched(kind + " " + (ring == null ? "" : ring), () -> {
+                try {
+                    return action.run(new ActionRequest(op, vars, line -> listener.output("  | " + line), control));
+                } catch (RuntimeException e) {
+                    return ActionResult.failed("action '" + spec.name() + "' failed: " + e);
+                }
+            }, stillWanted, key);
+        } catch (DriverSession.Halt h) {
+            // the worker has ended (its processes too): the record goes, unless the lease is gone
+            if (!session.lost()) session.removeEffect(tag);
+            throw h;
+        }
+        session.removeEffect(tag);
+        return w;
+    }
+
+    /** How long an action can run at most, from its settings: its time limit times its attempts. */
+    static Duration effectLimit(ActionSpec spec) {
+        boolean webhook = "webhook".equals(spec.kind());
+        Object t = spec.settings().get("timeout");
+        Duration timeout = t == null ? null : Durations.parse(t.toString()).orElse(null);
+        if (timeout == null) timeout = webhook ? Duration.ofSeconds(30) : Duration.ofMinutes(10);
+        Object r = spec.settings().get("retries");
+        long retries = r instanceof Number n ? n.longValue() : webhook ? 2 : 0;
+        return timeout.multipliedBy(retries + 1).plusSeconds(10 * retries);
+    }
+
+    /**
+     * Runs {@code work} on a worker thread while this (driving) thread watches: it renews the lease, and when the
+     * rollout is no longer as {@code stillWanted} needs it, or the lease is lost, or the engine is told to stop, it
+     * interrupts the worker — whose programs are ended, process group and all — and waits for it to finish.
+     */
+    private <T> Watched<T> watched(String what, Callable<T> work, Predicate<RolloutState> stillWanted, RolloutKey key)
+            throws StoreException, InterruptedException {
+        DriverSession session = sessions.get(Thread.currentThread());
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread worker = new Thread(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, what + " (" + key + ")");
+        worker.setDaemon(true);
+        workers.put(worker, Thread.currentThread());
+        worker.start();
+        try {
+            while (true) {
+                if (stopReason != null) {
+                    endWorker(worker, result);
+                    throw stopped("while " + what.strip() + " (it was stopped and its processes ended)");
+                }
+                try {
+                    return new Watched<>(result.get(EFFECT_POLL.toMillis(), TimeUnit.MILLISECONDS), null);
+                } catch (TimeoutException stillRunning) {
+                    // look at the world below
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof InterruptedException && stopReason != null) continue; // reported above
+                    if (c instanceof InterruptedException ie) throw ie;
+                    if (c instanceof RuntimeException re) throw re;
+                    if (c instanceof Error er) throw er;
+                    throw new IllegalStateException(c);
+                }
+                if (session != null) {
+                    try {
+                        session.renewIfDue();
+                    } catch (DriverSession.Halt lost) {
+                        endWorker(worker, result);
+                        throw lost;
+                    }
+                }
+                RolloutState now;
+                try {
+                    now = store.read(key).orElse(null);
+                } catch (StoreException unreadable) {
+                    continue; // the lease's renewal decides whether this driver may go on
+                }
+                if (!stillWanted.test(now)) {
+                    endWorker(worker, result);
+                    return new Watched<>(null, describeChange(now, null));
+                }
+            }
+        } catch (InterruptedException e) {
+            endWorker(worker, result); // this thread was interrupted (a Jenkins abort): end what it started
+            throw e;
+        } finally {
+            workers.remove(worker);
+        }
+    }
+
+    /** Interrupts the worker and waits until it (and so every program it ran) has ended. */
+    private void endWorker(Thread worker, CompletableFuture<?> result) {
+        worker.interrupt();
+        boolean interrupted = Thread.interrupted();
+        try {
+            long deadline = System.nanoTime() + policy.stopGrace().plusSeconds(20).toNanos();
+            while (!result.isDone() && System.nanoTime() < deadline) {
+                try {
+                    result.handle((v, x) -> null).get(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException again) {
+                    interrupted = true;
+                } catch (ExecutionException | TimeoutException notYet) {
+                    // keep waiting
+                }
+            }
+            if (!result.isDone()) listener.output("warning: " + worker.getName() + " did not end within the grace period");
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Why a watched effect is not wanted any more, in words. */
+    private static String describeChange(RolloutState now, Target target) {
+        if (now == null) return "the rollout disappeared from the store";
+        if (target != null && !target.matches(now)) return "the key moved on to rollout " + now.id() + " of " + now.version();
+        return switch (now.status()) {
+            case ROLLING_BACK -> "a rollback was requested" + (now.reason() == null ? "" : " (" + now.reason() + ")");
+            case ABORTED -> "the rollout was aborted" + (now.reason() == null ? "" : " (" + now.reason() + ")");
+            default -> "the rollout is now " + now.status() + (now.ringName() == null ? "" : " at ring " + now.ringName())
+                    + " (rollout " + now.id() + ")";
+        };
+    }
+
+    // ---- driving: the lease --------------------------------------------------------------------------------------
+
+    /** A driver's work under the lease, given the target bound to the rollout found when the lease was taken. */
+    private interface Driving<T> {
+        T run(Target bound, DriverSession session) throws StoreException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code body} holding {@code key}'s lease: the lease this thread already holds, or a new one, taken within
+     * {@code wait}. Halts (no lease, lease lost, told to stop) propagate; a stop is journaled before the lease goes.
+     */
+    private <T> T holding(RolloutKey key, Target target, Duration wait, Driving<T> body) throws StoreException, InterruptedException {
+        DriverSession held = sessions.get(Thread.currentThread());
+        Target t = target;
+        if (t.rolloutId() == null) {
+            RolloutState first = store.read(key).orElse(null);
+            if (first != null && t.matches(first)) t = bound(t, first);
+        }
+        if (held != null) {
+            if (!held.key().equals(key)) throw new IllegalStateException("a driver drives one key at a time: " + held.key());
+            held.check();
+            return body.run(t, held);
+        }
+        checkStop();
+        DriverSession session = DriverSession.acquire(store, key, t.rolloutId(), LocalMachine.holder(driverName), policy,
+                clock, sleeper, listener, wait, () -> stopReason != null);
+        synchronized (sessions) {
+            sessions.put(Thread.currentThread(), session);
+        }
+        try {
+            return body.run(t, session);
+        } catch (DriverSession.Halt h) {
+            if (h.why == DriverSession.Halt.Why.STOPPED && !session.lost()) journalDriverStopped(key, t, h.getMessage());
+            throw h;
+        } finally {
+            session.release();
+            synchronized (sessions) {
+                sessions.remove(Thread.currentThread());
+                sessions.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * As {@link #holding}, for commands that answer an EngineResult: a halt becomes the answer of the outermost
+     * driving call (nested calls pass it on, so the stop is journaled and the lease given back once, at the top).
+     */
+    private EngineResult drive(RolloutKey key, Target target, Duration wait, Driving<EngineResult> body)
+            throws StoreException, InterruptedException {
+        boolean outermost = !sessions.containsKey(Thread.currentThread());
+        try {
+            return holding(key, target, wait, body);
+        } catch (DriverSession.Halt h) {
+            if (!outermost) throw h;
+            return new EngineResult(h.kind, store.read(key).orElse(null), h.getMessage());
+        }
+    }
+
+    private void checkStop() {
+        if (stopReason != null) throw stopped("");
+    }
+
+    private DriverSession.Halt stopped(String where) {
+        return new DriverSession.Halt(DriverSession.Halt.Why.STOPPED, Kind.NOT_YET,
+                "the driver was stopped (" + stopReason + ")" + (where.isEmpty() ? "" : " " + where));
+    }
+
+    /** Waits between polls of a driver: renews the lease, and stops at once when told to. */
+    private void pause(Duration d) throws InterruptedException {
+        DriverSession session = sessions.get(Thread.currentThread());
+        checkStop();
+        if (session != null) session.renewIfDue();
+        sleeper.sleep(d);
+        checkStop();
+        if (session != null) session.renewIfDue();
+    }
+
+    /** Journals what a stopped driver left, and how to resume (DRIVER_STOPPED). */
+    private void journalDriverStopped(RolloutKey key, Target target, String what) {
+        try {
+            RolloutState s = store.read(key).orElse(null);
+            if (s == null || !target.matches(s)) return;
+            String left = s.status().isTerminal() ? "the rollout is " + s.status()
+                    : "the rollout stays " + s.status() + (s.ringName() == null ? "" : " at ring " + s.ringName())
+                    + " with nobody driving it; resume with: " + CommandHints.advance(s);
+            journal(key, target, EventType.DRIVER_STOPPED, s.ringName(), what + "; " + left,
+                    Map.of("stoppedBy", String.valueOf(stopReason)));
+        } catch (StoreException | RuntimeException e) {
+            listener.output("could not journal that the driver stopped: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Commits an event on its own revision with the state unchanged (fenced when this thread drives the key), so
+     * that what happened to an effect is in the journal even when no transition follows.
+     */
+    private void journal(RolloutKey key, Target target, String type, String ring, String reason, Map<String, Object> evidence)
+            throws StoreException {
+        DriverSession session = sessions.get(Thread.currentThread());
+        for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+            RolloutState current = store.read(key).orElse(null);
+            if (current == null || !target.matches(current)) return;
+            RolloutState same = current.atRevision(current.revision() + 1);
+            RolloutEvent e = new RolloutEvent(same.revision(), same.id(), clock.instant(), type, Actor.system("driver"),
+                    current.status(), current.status(), ring, reason, evidence);
+            try {
+                store.commit(key, current.revision(), same, List.of(e), session != null && session.key().equals(key) ? session.fence() : null);
+            } catch (ConflictException c) {
+                continue;
+            } catch (LeaseLostException lost) {
+                session.markLost(lost.getMessage());
+                throw session.lostHalt();
+            }
+            listener.event(e);
+            return;
         }
     }
 

@@ -11,14 +11,20 @@ public sealed interface Command {
     Actor actor();
 
     /**
-     * Start rolling out {@code version}; {@code stableVersion} overrides the stored last good version. A version
-     * whose last rollout on this key was rolled back, aborted or failed is not started again unless {@code retry}:
-     * a re-run after a crash must not redeploy a version already judged bad.
+     * Start rolling out {@code version}; {@code stableVersion} overrides the stable version the key's history gives
+     * ({@link KeyHistory}). A version whose latest rollout anywhere in the key's history was rolled back, aborted or
+     * failed is not started again unless {@code retry}: a re-run after a crash, or an old job, must not redeploy a
+     * version already judged bad. {@code history} is the key's journal as read for this decision (null: only the
+     * current state is known).
      */
-    record Start(RolloutPlan plan, String version, String stableVersion, String rolloutId, boolean retry, Actor actor)
-            implements Command {
+    record Start(RolloutPlan plan, String version, String stableVersion, String rolloutId, boolean retry, Actor actor,
+            KeyHistory history) implements Command {
+        public Start(RolloutPlan plan, String version, String stableVersion, String rolloutId, boolean retry, Actor actor) {
+            this(plan, version, stableVersion, rolloutId, retry, actor, null);
+        }
+
         public Start(RolloutPlan plan, String version, String stableVersion, String rolloutId, Actor actor) {
-            this(plan, version, stableVersion, rolloutId, false, actor);
+            this(plan, version, stableVersion, rolloutId, false, actor, null);
         }
     }
 
@@ -41,8 +47,17 @@ public sealed interface Command {
     /** The ring's deploy finished (the deploy action, or a Jenkins step's body). */
     record RingDeployed(int ringIndex, boolean ok, String detail, Double actualPercent, Actor actor) implements Command {}
 
-    /** A gate was measured while ring {@code ringIndex} baked. */
-    record Measured(int ringIndex, Measurement measurement, Actor actor) implements Command {}
+    /**
+     * A gate was measured while ring {@code ringIndex} baked, for the gate's measurement slot {@code slot} (0 for its
+     * first measurement in the ring, 1 for the next, …). A slot counts once: a second measurement for a slot already
+     * counted (two drivers measured the same interval) is answered "already done" and not counted. A negative slot
+     * means "the next one" (replays).
+     */
+    record Measured(int ringIndex, Measurement measurement, Actor actor, int slot) implements Command {
+        public Measured(int ringIndex, Measurement measurement, Actor actor) {
+            this(ringIndex, measurement, actor, -1);
+        }
+    }
 
     /** Ring {@code ringIndex}'s bake is over: decide. */
     record Conclude(int ringIndex, Actor actor) implements Command {}
@@ -53,10 +68,22 @@ public sealed interface Command {
      */
     record Promote(String ring, boolean force, String reason, Actor actor) implements Command {}
 
-    record Rollback(String reason, Actor actor) implements Command {}
+    /** Roll back to the stable version, or to {@code stableVersion} when given (journaled). */
+    record Rollback(String reason, Actor actor, String stableVersion) implements Command {
+        public Rollback(String reason, Actor actor) {
+            this(reason, actor, null);
+        }
+    }
 
     record RevertFinished(boolean ok, String detail, Actor actor) implements Command {}
 
     /** Stop where it stands, without a revert. */
     record Abort(String reason, Actor actor) implements Command {}
+
+    /**
+     * A person resolves a FAILED rollout (its revert failed, production's state was unknown), which blocks the next
+     * start until then: {@code reverted} — production is back on the stable version (it becomes ROLLED_BACK); or
+     * not — production is accepted as it stands (it becomes ABORTED). Journaled as RESOLVED with the reason.
+     */
+    record Resolve(boolean reverted, String reason, Actor actor) implements Command {}
 }

@@ -21,6 +21,12 @@ public final class EventType {
     public static final String WINDOW_OVERRIDDEN = "WINDOW_OVERRIDDEN";
     /** A notification could not be delivered after its retries; committed on its own, the state is unchanged. */
     public static final String NOTIFY_FAILED = "NOTIFY_FAILED";
+    /** A person resolved a FAILED rollout: reverted by hand (to ROLLED_BACK) or accepted as it stands (to ABORTED). */
+    public static final String RESOLVED = "RESOLVED";
+    /** A driver stopped an effect in flight (a rollback or abort came, its lease was lost, it was told to stop). */
+    public static final String EFFECT_STOPPED = "EFFECT_STOPPED";
+    /** A driver was stopped (SIGTERM, Ctrl-C) and says what it left and how to resume. */
+    public static final String DRIVER_STOPPED = "DRIVER_STOPPED";
 
     private EventType() {}
 }

@@ -12,6 +12,7 @@ import io.stagedrollout.core.machine.Command.BeginRing;
 import io.stagedrollout.core.machine.Command.Conclude;
 import io.stagedrollout.core.machine.Command.Measured;
 import io.stagedrollout.core.machine.Command.Promote;
+import io.stagedrollout.core.machine.Command.Resolve;
 import io.stagedrollout.core.machine.Command.RevertFinished;
 import io.stagedrollout.core.machine.Command.RingDeployed;
 import io.stagedrollout.core.machine.Command.Rollback;
@@ -42,7 +43,9 @@ import java.util.Map;
  *   verdict FAIL            ─▶ ROLLING_BACK (onFailure: revert) | AWAITING_APPROVAL (hold)
  *   verdict INCONCLUSIVE    ─▶ AWAITING_APPROVAL (onInconclusive: hold) | ROLLING_BACK (revert)
  * any active ─Rollback─▶ ROLLING_BACK ─RevertFinished─▶ ROLLED_BACK | FAILED;  COMPLETED ─Rollback─▶ ROLLING_BACK
- * any active but ROLLING_BACK ─Abort─▶ ABORTED
+ * any active but ROLLING_BACK ─Abort─▶ ABORTED;  FAILED ─Resolve─▶ ROLLED_BACK (reverted by hand) | ABORTED (accepted)
+ * Start is refused while the key's rollout is FAILED (a person must resolve it first), and a version whose latest
+ * rollout on the key was rolled back, aborted or failed needs retry, however many rollouts came between.
  * </pre>
  */
 public final class RolloutMachine {
@@ -76,6 +79,7 @@ public final class RolloutMachine {
         if (command instanceof Rollback c) return rollback(state, c, now);
         if (command instanceof RevertFinished c) return revertFinished(state, c, now);
         if (command instanceof Abort c) return abort(state, c, now);
+        if (command instanceof Resolve c) return resolve(state, c, now);
         throw new IllegalArgumentException("unknown command " + command);
     }
 
@@ -92,31 +96,60 @@ public final class RolloutMachine {
     // ---- start ------------------------------------------------------------------------------------------------
 
     private static Decision start(RolloutState s, Start c, Instant now) {
+        String invalid = Versions.problem(c.version());
+        if (invalid != null) return new Refused(s, Refusal.INVALID, "version '" + c.version() + "' " + invalid);
+        if (c.stableVersion() != null && Versions.problem(c.stableVersion()) != null) {
+            return new Refused(s, Refusal.INVALID, "stable version '" + c.stableVersion() + "' " + Versions.problem(c.stableVersion()));
+        }
+        boolean sameAsCurrent = s != null && Versions.same(s.version(), c.version());
         if (s != null && s.status().isActive()) {
-            if (s.version().equals(c.version())) {
+            if (sameAsCurrent) {
                 return new AlreadyDone(s, "the rollout of " + s.version() + " is already under way (" + where(s) + ")");
             }
             return new Refused(s, Refusal.CONFLICT, "another rollout is active for " + s.key() + ": "
                     + s.version() + " (" + where(s) + "); promote, roll back or abort it first");
         }
-        if (s != null && s.status() == Status.COMPLETED && s.version().equals(c.version())) {
+        if (s != null && s.status() == Status.FAILED) {
+            return new Refused(s, Refusal.CONFLICT, "the last rollout of " + s.key() + " (" + s.id() + ", version "
+                    + s.version() + ") FAILED: its revert failed and production's state is unknown (" + s.reason()
+                    + "). A person must resolve it before the next rollout: `rollout resolve --rollout " + s.key()
+                    + " --rollout-id " + s.id() + " --reverted --reason ...` once production is back on "
+                    + (s.stableVersion() == null ? "the stable version" : s.stableVersion())
+                    + ", or `--accept --reason ...` to leave it as it stands");
+        }
+        if (s != null && s.status() == Status.COMPLETED && sameAsCurrent) {
             return new AlreadyDone(s, c.version() + " is already completed on " + s.key());
         }
-        if (s != null && s.status().isTerminal() && s.version().equals(c.version()) && !c.retry()) {
-            return new AlreadyDone(s, c.version() + " was already " + s.status().name().toLowerCase(java.util.Locale.ROOT)
-                    .replace('_', ' ') + " on " + s.key() + (s.reason() == null ? "" : " (" + s.reason() + ")")
-                    + "; start it again with retry to roll it out anew");
+        if (s != null && s.status().isTerminal() && sameAsCurrent && !c.retry()) {
+            return new AlreadyDone(s, c.version() + " was already " + words(s.status()) + " on " + s.key()
+                    + (s.reason() == null ? "" : " (" + s.reason() + ")") + "; start it again with retry to roll it out anew");
         }
-        String stable = c.stableVersion() != null ? c.stableVersion() : s == null ? null : s.lastGoodVersion();
+        Status before = c.history() == null ? null : c.history().outcome(c.version());
+        if (!c.retry() && before != null && before != Status.COMPLETED) {
+            // judged bad earlier, with other rollouts since: an old job or a re-run must not deploy it again
+            return new Refused(s, Refusal.CONFLICT, c.version() + " was " + words(before) + " on " + (s == null ? "this key" : s.key())
+                    + " (rollout " + c.history().rolloutOf(c.version()) + "); start it again with retry to roll it out anew");
+        }
+        String stable = c.stableVersion() != null ? c.stableVersion()
+                : c.history() != null ? c.history().stableVersion()
+                : s == null ? null : s.lastGoodVersion();
         long rev = s == null ? 1 : s.revision() + 1;
         RolloutState n = new RolloutState(c.rolloutId(), c.plan().service(), c.plan().environment(), c.version(),
                 stable, Status.PENDING, -1, rev, now, now, null, null, List.of(), null, null, null, c.plan());
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("version", c.version());
         ev.put("stableVersion", stable);
+        if (c.stableVersion() != null) ev.put("stableVersionGiven", true);
+        if (c.retry() && before != null && before != Status.COMPLETED) ev.put("retryOf", before.name());
         ev.put("rings", c.plan().rings().stream().map(r -> r.name() + " " + r.exposure().describe()).toList());
         return applied(n, List.of(event(n, now, EventType.STARTED, c.actor(), s == null ? null : s.status(),
-                "started rolling out " + c.version() + (stable == null ? "" : " (stable: " + stable + ")"), ev)));
+                "started rolling out " + c.version() + (stable == null
+                        ? " (no stable version is known: a rollback would not know what to revert to; give --stable-version)"
+                        : " (stable: " + stable + ")"), ev)));
+    }
+
+    private static String words(Status s) {
+        return s.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
     // ---- deploying --------------------------------------------------------------------------------------------
@@ -208,6 +241,14 @@ public final class RolloutMachine {
         }
         GateSpec spec = s.plan().gates().get(m.gate());
         GateProgress before = s.gates().get(gi);
+        int slot = c.slot() < 0 ? before.measurements() : c.slot();
+        if (slot < before.measurements()) {
+            // another driver measured this interval first: the same slot never counts twice
+            return new AlreadyDone(s, m.gate() + " slot " + slot + " of ring " + s.ringName() + " is already counted");
+        }
+        if (slot > before.measurements()) {
+            return new Refused(s, Refusal.INVALID, m.gate() + " slot " + slot + " is not the next one (" + before.measurements() + ")");
+        }
         if (BakeSchedule.nextDue(spec, s.bakeStartedAt(), s.ring().bake(), before) == null) {
             return new AlreadyDone(s, m.gate() + " already has all its measurements");
         }
@@ -216,6 +257,7 @@ public final class RolloutMachine {
         RolloutState n = bump(s, now).withGates(gates);
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("gate", m.gate());
+        ev.put("slot", slot);
         ev.put("outcome", m.outcome().name());
         ev.put("value", m.value());
         ev.put("measuredAt", m.at().toString());
@@ -316,8 +358,10 @@ public final class RolloutMachine {
             Instant now, List<RolloutEvent> events, Actor actor) {
         if (policy == OnVerdict.REVERT) {
             RolloutState rb = n.with(Status.ROLLING_BACK, now).withHold(null, v.reason());
-            events.add(event(rb, now, EventType.ROLLBACK_STARTED, actor, from, "rolling back to "
-                    + (n.stableVersion() == null ? "the stable version" : n.stableVersion()) + ": " + v.reason(), Map.of()));
+            events.add(event(rb, now, EventType.ROLLBACK_STARTED, actor, from, (n.stableVersion() == null
+                    ? "rolling back (no stable version is known: the revert gets an empty ROLLOUT_STABLE_VERSION)"
+                    : "rolling back to " + n.stableVersion()) + ": " + v.reason(),
+                    n.stableVersion() == null ? Map.of() : Map.of("stableVersion", n.stableVersion())));
             return new Applied(rb, events, List.of(new Effect.Revert(v.reason())));
         }
         RolloutState w = n.with(Status.AWAITING_APPROVAL, now).withHold(hold, v.reason());
@@ -372,12 +416,21 @@ public final class RolloutMachine {
         if (s.status() == Status.ROLLING_BACK || s.status() == Status.ROLLED_BACK) {
             return new AlreadyDone(s, "the rollout of " + s.version() + " is already " + s.status().name().toLowerCase().replace('_', ' '));
         }
-        if (s.status() == Status.COMPLETED && s.stableVersion() == null) {
-            return new Refused(s, Refusal.CONFLICT, s.version() + " is completed and no earlier good version is known to roll back to");
+        String to = c.stableVersion() != null ? c.stableVersion() : s.stableVersion();
+        if (c.stableVersion() != null && Versions.problem(c.stableVersion()) != null) {
+            return new Refused(s, Refusal.INVALID, "stable version '" + c.stableVersion() + "' " + Versions.problem(c.stableVersion()));
         }
-        RolloutState rb = bump(s, now).with(Status.ROLLING_BACK, now).withHold(null, c.reason());
+        if (s.status() == Status.COMPLETED && to == null) {
+            return new Refused(s, Refusal.CONFLICT, s.version() + " is completed and no version before it is known on "
+                    + s.key() + " to roll back to; name it: rollback with the stable version to go back to");
+        }
+        RolloutState rb = bump(s, now).with(Status.ROLLING_BACK, now).withHold(null, c.reason()).withStableVersion(to);
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("stableVersion", to);
+        if (c.stableVersion() != null) ev.put("stableVersionGiven", true);
         return new Applied(rb, List.of(event(rb, now, EventType.ROLLBACK_STARTED, c.actor(), s.status(),
-                "rollback requested by " + c.actor().name() + ": " + c.reason(), Map.of())),
+                "rollback requested by " + c.actor().name() + " (to " + (to == null ? "the stable version, which is not known"
+                        : to) + "): " + c.reason(), ev)),
                 List.of(new Effect.Revert(c.reason())));
     }
 
@@ -388,8 +441,8 @@ public final class RolloutMachine {
         Map<String, Object> ev = c.detail() == null ? Map.of() : Map.of("detail", c.detail());
         if (c.ok()) {
             RolloutState n = bump(s, now).with(Status.ROLLED_BACK, now);
-            return applied(n, List.of(event(n, now, EventType.ROLLED_BACK, c.actor(), s.status(), "rolled back to "
-                    + (s.stableVersion() == null ? "the stable version" : s.stableVersion()) + "; reason: " + s.reason(), ev)));
+            return applied(n, List.of(event(n, now, EventType.ROLLED_BACK, c.actor(), s.status(), (s.stableVersion() == null
+                    ? "reverted (no stable version was known)" : "rolled back to " + s.stableVersion()) + "; reason: " + s.reason(), ev)));
         }
         RolloutState n = bump(s, now).with(Status.FAILED, now).withHold(null, "revert failed: " + c.detail());
         return applied(n, List.of(event(n, now, EventType.REVERT_FAILED, c.actor(), s.status(),
@@ -407,6 +460,24 @@ public final class RolloutMachine {
         RolloutState n = bump(s, now).with(Status.ABORTED, now).withHold(null, c.reason());
         return applied(n, List.of(event(n, now, EventType.ABORTED, c.actor(), s.status(), "aborted by "
                 + c.actor().name() + " where it stood (" + where(s) + "), no revert: " + c.reason(), Map.of())));
+    }
+
+    private static Decision resolve(RolloutState s, Resolve c, Instant now) {
+        if (s.status() != Status.FAILED) {
+            if (s.status() == Status.ROLLED_BACK || s.status() == Status.ABORTED) {
+                return new AlreadyDone(s, "nothing to resolve: the rollout of " + s.version() + " is " + s.status());
+            }
+            return new Refused(s, Refusal.CONFLICT, "only a FAILED rollout is resolved; the rollout of " + s.version()
+                    + " is " + s.status());
+        }
+        Status to = c.reverted() ? Status.ROLLED_BACK : Status.ABORTED;
+        RolloutState n = bump(s, now).with(to, now).withHold(null, "resolved by " + c.actor().name() + ": " + c.reason());
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("resolution", c.reverted() ? "reverted" : "accepted");
+        return applied(n, List.of(event(n, now, EventType.RESOLVED, c.actor(), s.status(), c.reverted()
+                ? c.actor().name() + " reverted by hand: production is back on " + (s.stableVersion() == null
+                        ? "the stable version" : s.stableVersion()) + " (" + c.reason() + ")"
+                : c.actor().name() + " accepted production as it stands after the failed revert (" + c.reason() + ")", ev)));
     }
 
     // ---- helpers shared with the shell ------------------------------------------------------------------------

@@ -90,6 +90,11 @@ public record RolloutState(
                 startedAt, updatedAt, bakeStartedAt, bakeEndsAt, gates, verdict, h, why, plan);
     }
 
+    RolloutState withStableVersion(String stable) {
+        return new RolloutState(id, service, environment, version, stable, status, ringIndex, revision, startedAt,
+                updatedAt, bakeStartedAt, bakeEndsAt, gates, verdict, hold, reason, plan);
+    }
+
     /** The same state at the next revision; only stores call this. */
     public RolloutState atRevision(long r) {
         return new RolloutState(id, service, environment, version, stableVersion, status, ringIndex, r, startedAt,

@@ -70,10 +70,19 @@ public final class CommandHints {
         return m;
     }
 
-    /** A value as one POSIX shell word. */
+    /**
+     * A value as one POSIX shell word. Control and invisible formatting characters (which only a damaged or hostile
+     * store could hold here) are shown as {@code \\uXXXX}, never printed raw.
+     */
     public static String quote(String v) {
         if (v == null) return "''";
         if (PLAIN.matcher(v).matches()) return v;
-        return "'" + v.replace("'", "'\\''") + "'";
+        StringBuilder sb = new StringBuilder("'");
+        v.codePoints().forEach(c -> {
+            if (c == '\'') sb.append("'\\''");
+            else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) sb.append(String.format("\\u%04x", c));
+            else sb.appendCodePoint(c);
+        });
+        return sb.append("'").toString();
     }
 }

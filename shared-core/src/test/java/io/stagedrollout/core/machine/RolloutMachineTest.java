@@ -97,6 +97,8 @@ class RolloutMachineTest {
         COMMANDS.put("rollback", s -> new Command.Rollback("bad", ALICE));
         COMMANDS.put("revert finished", s -> new Command.RevertFinished(true, "ok", ALICE));
         COMMANDS.put("abort", s -> new Command.Abort("stop", ALICE));
+        COMMANDS.put("resolve reverted", s -> new Command.Resolve(true, "reverted by hand", ALICE));
+        COMMANDS.put("resolve accepted", s -> new Command.Resolve(false, "left as it is", ALICE));
     }
 
     /** state | command | expected: a status it moves to, or ALREADY / CONFLICT / NOT_YET / INVALID / NOT_FOUND. */
@@ -164,8 +166,12 @@ class RolloutMachineTest {
             ROLLED_BACK              | rollback               | ALREADY
             ROLLED_BACK              | abort                  | CONFLICT
             FAILED                   | rollback               | ROLLING_BACK
-            FAILED                   | start other version    | PENDING
-            FAILED                   | start same version     | ALREADY
+            FAILED                   | start other version    | CONFLICT
+            FAILED                   | start same version     | CONFLICT
+            FAILED                   | resolve reverted       | ROLLED_BACK
+            FAILED                   | resolve accepted       | ABORTED
+            ROLLED_BACK              | resolve reverted       | ALREADY
+            BAKING canary            | resolve accepted       | CONFLICT
             ABORTED                  | start same version     | ALREADY
             FAILED                   | abort                  | CONFLICT
             ABORTED                  | rollback               | ROLLING_BACK

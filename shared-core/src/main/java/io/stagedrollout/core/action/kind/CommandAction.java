@@ -59,7 +59,8 @@ public final class CommandAction implements ActionKind {
         Config c = config(SpecReader.of(spec.settings(), "actions." + spec.name(), new ArrayList<>()));
         return request -> {
             Map<String, String> childEnv = env.forCommand(c.passEnv(), c.env(), request.variables());
-            Processes.Outcome o = Processes.run(c.command(), env.workDir(), childEnv, Map.of(), c.timeout(), request.output());
+            Processes.Outcome o = Processes.run(c.command(), env.workDir(), childEnv, Map.of(), c.timeout(), request.output(),
+                    request.control());
             String program = c.command().get(0);
             return o.ok() ? ActionResult.ok(program + " exited with 0") : ActionResult.failed(o.describe(program));
         };

@@ -1,5 +1,6 @@
 package io.stagedrollout.core.gate.kind;
 
+import io.stagedrollout.core.action.ProcessControl;
 import io.stagedrollout.core.action.Processes;
 import io.stagedrollout.core.gate.GateEnvironment;
 import io.stagedrollout.core.gate.GateKind;
@@ -16,7 +17,8 @@ import java.util.Map;
 /**
  * {@code kind: command} — runs a program (an argument list, no shell) with the ROLLOUT_* variables in its
  * environment: exit 0 passes, an exit code listed in {@code inconclusiveExitCodes} is inconclusive, any other
- * fails; a program that cannot start or times out is an error.
+ * fails; a program that cannot start or times out is an error. It runs in its own process group, ended with all it
+ * started when it exits or times out ({@link io.stagedrollout.core.action.ProcessGroups}).
  */
 public final class CommandGate implements GateKind {
     record Config(List<String> command, Duration timeout, List<Integer> inconclusiveExitCodes) {}
@@ -50,7 +52,11 @@ public final class CommandGate implements GateKind {
     public GateProbe open(GateSpec spec, GateEnvironment env) {
         Config c = config(SpecReader.of(spec.settings(), spec.name(), new ArrayList<>()));
         return ctx -> {
-            Processes.Outcome o = Processes.run(c.command(), env.workDir(), env.env(), ctx.variables(), c.timeout(), line -> {});
+            // tagged with the rollout, so a driver that takes over after a crash finds what is left of it
+            var v = ctx.variables();
+            Processes.Outcome o = Processes.run(c.command(), env.workDir(), env.env(), v, c.timeout(), line -> {},
+                    ProcessControl.tagged("gate:" + v.getOrDefault("ROLLOUT_SERVICE", "") + "/"
+                            + v.getOrDefault("ROLLOUT_ENVIRONMENT", "") + ":" + v.getOrDefault("ROLLOUT_ID", "") + ":" + spec.name()));
             var at = env.clock().instant();
             String program = c.command().get(0);
             Map<String, Object> data = Map.of("exitCode", o.exitCode());

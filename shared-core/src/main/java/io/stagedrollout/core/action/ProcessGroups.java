@@ -1,0 +1,224 @@
+package io.stagedrollout.core.action;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Process groups for the programs gates and actions run, so that nothing they start outlives them.
+ *
+ * <p>Java 17 cannot call setsid(2) or setpgid(2) for a child, so a program is started through two small tools that
+ * are part of every Debian and Ubuntu base system: {@code setsid} (util-linux) gives it a new session and process
+ * group whose id is its pid, and {@code timeout} (coreutils) inside that group ends the whole group when the time
+ * limit runs out — SIGTERM, then SIGKILL after the grace period — even when the driver itself was SIGKILLed. Every
+ * process also carries {@link ProcessControl#TAG_VARIABLE} in its environment, so one that left the group (a daemon
+ * that called setsid itself) is still found through {@code /proc}, as is an orphan of a crashed driver.
+ *
+ * <p>Where {@code setsid} is missing (macOS, minimal images), programs run in the driver's group: they are ended
+ * through their process tree and their tag, and a child that detaches from both can survive; {@link #describe()}
+ * says which mode is in use. Where {@code timeout} is missing, the time limit is enforced by the driver alone.
+ */
+public final class ProcessGroups {
+    static final Path SETSID = firstExecutable("/usr/bin/setsid", "/bin/setsid");
+    static final Path TIMEOUT = firstExecutable("/usr/bin/timeout", "/bin/timeout");
+    static final Path KILL = firstExecutable("/bin/kill", "/usr/bin/kill");
+    static final boolean PROC = Files.isDirectory(Path.of("/proc/self"));
+    private static final long SELF = ProcessHandle.current().pid();
+
+    private ProcessGroups() {}
+
+    private static Path firstExecutable(String... candidates) {
+        for (String c : candidates) {
+            Path p = Path.of(c);
+            if (Files.isExecutable(p)) return p;
+        }
+        return null;
+    }
+
+    /** Whether programs get their own process group here (setsid is present). */
+    public static boolean available() {
+        return SETSID != null;
+    }
+
+    /** One line on how programs are contained on this machine, for `rollout plan` and the docs. */
+    public static String describe() {
+        if (SETSID == null) {
+            return "setsid is not installed: programs run in the driver's process group and are ended through their "
+                    + "process tree and ROLLOUT_EFFECT tag; a child that detaches itself can outlive them";
+        }
+        return "programs run in their own process group (setsid)" + (TIMEOUT == null
+                ? "; timeout is not installed, so only the driver enforces time limits"
+                : " under timeout, which ends the group at its time limit even if the driver dies");
+    }
+
+    /** The command line that runs {@code command} in its own process group, ended at {@code limit} (+{@code grace}). */
+    static List<String> wrap(List<String> command, Duration limit, Duration grace) {
+        List<String> out = new ArrayList<>();
+        if (SETSID != null) out.add(SETSID.toString());
+        if (SETSID != null && TIMEOUT != null) {
+            out.add(TIMEOUT.toString());
+            out.add("--kill-after=" + seconds(grace));
+            out.add(seconds(limit));
+        }
+        out.addAll(command);
+        return out;
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.3fs", Math.max(1, d.toMillis()) / 1000.0);
+    }
+
+    /** Whether {@code exitCode} of a wrapped program means `timeout` ended it at its limit. */
+    static boolean timedOut(int exitCode) {
+        return SETSID != null && TIMEOUT != null && (exitCode == 124 || exitCode == 137);
+    }
+
+    /**
+     * Ends group {@code pgid} (when it is a group of its own) and every process tagged {@code tag}: SIGTERM, up to
+     * {@code grace} for them to go, then SIGKILL. Returns how many processes were still running. Never signals this
+     * JVM or its own group. Interrupts are not honoured while it waits: ending what was started comes first.
+     */
+    public static int end(long pgid, String tag, Duration grace) {
+        return end(pgid, t -> t.equals(tag), grace);
+    }
+
+    /** As {@link #end(long, String, Duration)} for every process whose tag matches (leftovers of a crashed driver). */
+    public static int end(long pgid, Predicate<String> tag, Duration grace) {
+        boolean interrupted = Thread.interrupted(); // restored below: ending what was started comes first
+        try {
+            return endAll(pgid, tag, grace);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int endAll(long pgid, Predicate<String> tag, Duration grace) {
+        Set<Long> first = members(pgid, tag);
+        if (first.isEmpty()) return 0;
+        signal(pgid, first, "TERM");
+        long deadline = System.nanoTime() + grace.toNanos();
+        Set<Long> left = first;
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            pause(50);
+            left = members(pgid, tag);
+        }
+        if (!left.isEmpty()) {
+            signal(pgid, left, "KILL");
+            long killDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!members(pgid, tag).isEmpty() && System.nanoTime() < killDeadline) pause(20);
+        }
+        return first.size();
+    }
+
+    /** Whether any process of group {@code pgid} or tagged as {@code tag} still runs (zombies do not count). */
+    public static boolean anyRunning(long pgid, Predicate<String> tag) {
+        return !members(pgid, tag).isEmpty();
+    }
+
+    private static void signal(long pgid, Set<Long> pids, String sig) {
+        if (ownGroup(pgid) && KILL != null) {
+            try {
+                // the kernel signals the whole group at once, including children forked meanwhile
+                new ProcessBuilder(KILL.toString(), "-s", sig, "--", "-" + pgid).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                // fall through to the processes one by one
+            }
+        }
+        for (long pid : pids) {
+            if (pid == SELF) continue;
+            ProcessHandle.of(pid).ifPresent(h -> {
+                if (sig.equals("KILL")) h.destroyForcibly();
+                else h.destroy();
+            });
+        }
+    }
+
+    /** Whether {@code pgid} is a process group of its own (its leader's pid), and not this JVM's group. */
+    private static boolean ownGroup(long pgid) {
+        return pgid > 1 && (!PROC || pgid != groupOf(SELF));
+    }
+
+    /** Live processes (not zombies) in group {@code pgid} or whose ROLLOUT_EFFECT tag matches; never this JVM. */
+    static Set<Long> members(long pgid, Predicate<String> tag) {
+        Set<Long> out = new HashSet<>();
+        if (!PROC) {
+            if (pgid > 0) ProcessHandle.of(pgid).filter(ProcessHandle::isAlive).ifPresent(h -> {
+                out.add(h.pid());
+                h.descendants().forEach(d -> out.add(d.pid()));
+            });
+            return out;
+        }
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> isNumber(p.getFileName().toString()))) {
+            for (Path p : procs) {
+                long pid = Long.parseLong(p.getFileName().toString());
+                if (pid == SELF) continue;
+                String[] stat = stat(pid);
+                if (stat == null || stat[0].equals("Z") || stat[0].equals("X")) continue;
+                boolean inGroup = pgid > 1 && Long.parseLong(stat[2]) == pgid;
+                if (inGroup || tagMatches(pid, tag)) out.add(pid);
+            }
+        } catch (IOException e) {
+            // /proc vanished under us: nothing more to find
+        }
+        return out;
+    }
+
+    private static boolean isNumber(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) if (!Character.isDigit(s.charAt(i))) return false;
+        return true;
+    }
+
+    /** The fields of /proc/PID/stat after the command name: state, ppid, pgrp, …; null when the process is gone. */
+    private static String[] stat(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+            int close = s.lastIndexOf(')');
+            return close < 0 ? null : s.substring(close + 2).split(" ");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static long groupOf(long pid) {
+        String[] stat = stat(pid);
+        return stat == null ? -1 : Long.parseLong(stat[2]);
+    }
+
+    private static boolean tagMatches(long pid, Predicate<String> tag) {
+        if (tag == null) return false;
+        byte[] env;
+        try {
+            env = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+        } catch (IOException | RuntimeException e) {
+            return false; // gone, or another user's process: not ours
+        }
+        String prefix = ProcessControl.TAG_VARIABLE + "=";
+        int start = 0;
+        for (int i = 0; i <= env.length; i++) {
+            if (i == env.length || env[i] == 0) {
+                String entry = new String(env, start, i - start, StandardCharsets.UTF_8);
+                if (entry.startsWith(prefix) && tag.test(entry.substring(prefix.length()))) return true;
+                start = i + 1;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(long millis) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        long left;
+        while ((left = until - System.nanoTime()) > 0) java.util.concurrent.locks.LockSupport.parkNanos(left);
+    }
+}
