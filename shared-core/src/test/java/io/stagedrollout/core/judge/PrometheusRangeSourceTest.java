@@ -145,9 +145,10 @@ class PrometheusRangeSourceTest {
     }
 
     @Test
-    void versionWithoutSeriesIsInconclusive() throws Exception {
+    void versionWithoutSeriesFailsAsNoData() throws Exception {
+        // JUDGE.md: half or more of the metrics without data fail the gate (Kayenta's rule); missing data never passes
         Measurement m = measure("9.9.9");
-        assertThat(m.outcome()).as(m.summary()).isEqualTo(Outcome.INCONCLUSIVE);
-        assertThat(m.summary()).contains("canary 0 values");
+        assertThat(m.outcome()).as(m.summary()).isEqualTo(Outcome.FAIL);
+        assertThat(m.summary()).contains("canary 0 values", "no data");
     }
 }
