@@ -6,6 +6,7 @@ import io.stagedrollout.core.store.RolloutKey;
 import io.stagedrollout.core.store.RolloutStore;
 import io.stagedrollout.core.store.StateCheck;
 import io.stagedrollout.core.store.StateJson;
+import io.stagedrollout.core.store.StoreMaintenance;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +31,7 @@ import org.postgresql.Driver;
  * before reuse when they sat idle, so a store survives database restarts and failovers. {@link #close()} closes
  * them.
  */
-public final class PostgresRolloutStore implements RolloutStore {
+public final class PostgresRolloutStore implements RolloutStore, StoreMaintenance {
     private static final Driver DRIVER = new Driver();
     static final int MAX_IDLE = 4;
     /** A connection returned this recently is reused without a check (as HikariCP's alive-bypass window). */
@@ -271,6 +272,71 @@ public final class PostgresRolloutStore implements RolloutStore {
         } catch (SQLException e) {
             throw failure("cannot read the journal of " + key, e);
         }
+    }
+
+    /**
+     * Every row checked as a read checks it (states, their revision column, events), naming each problem. Nothing is
+     * changed.
+     */
+    @Override
+    public List<KeyHealth> check(RolloutKey only) throws StoreException {
+        try {
+            return withConnection(c -> {
+                List<KeyHealth> out = new ArrayList<>();
+                String where = only == null ? "" : " WHERE service = ? AND environment = ?";
+                try (PreparedStatement s = c.prepareStatement("SELECT service, environment, state, revision FROM rollout_state" + where
+                        + " ORDER BY service COLLATE \"C\", environment COLLATE \"C\"")) {
+                    if (only != null) {
+                        s.setString(1, only.service());
+                        s.setString(2, only.environment());
+                    }
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) out.add(checkRow(c, rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                    }
+                }
+                return out;
+            });
+        } catch (SQLException e) {
+            throw failure("cannot check the rollouts", e);
+        }
+    }
+
+    private KeyHealth checkRow(Connection c, String service, String environment, String json, long revision) throws SQLException {
+        String name = service + "/" + environment;
+        List<Finding> findings = new ArrayList<>();
+        String remedy = "not repaired: rows of the PostgreSQL store are fixed with SQL by its administrator";
+        RolloutKey key;
+        try {
+            key = new RolloutKey(service, environment);
+        } catch (IllegalArgumentException e) {
+            return new KeyHealth(name, "not read", List.of(new Finding("rollout_state", 0, "the row has no valid key: " + e.getMessage(), remedy, false)));
+        }
+        try {
+            state(key, json, revision);
+        } catch (StoreException e) {
+            findings.add(new Finding("rollout_state", 0, e.getMessage(), remedy, false));
+        }
+        long events = 0;
+        try (PreparedStatement s = c.prepareStatement("SELECT seq, event FROM rollout_event WHERE service = ? AND environment = ? ORDER BY seq")) {
+            s.setString(1, service);
+            s.setString(2, environment);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    events++;
+                    var checked = StateCheck.readEvent(rs.getString(2));
+                    if (checked.problem() != null) {
+                        findings.add(new Finding("rollout_event", 0, "seq " + rs.getLong(1) + ": " + checked.problem(), remedy, false));
+                    }
+                }
+            }
+        }
+        return new KeyHealth(name, "revision " + revision + ", " + events + " events", findings);
+    }
+
+    /** Nothing is repaired automatically: the check's findings, each saying so. */
+    @Override
+    public List<KeyHealth> repair(RolloutKey key, io.stagedrollout.core.machine.Actor by, java.time.Instant now) throws StoreException {
+        return check(key);
     }
 
     @Override

@@ -141,6 +141,21 @@ class PostgresRolloutStoreTest {
     }
 
     @Test
+    void checkNamesEveryInvalidRowAndChangesNothing() throws Exception {
+        store.commit(KEY, 0, state("checkout", "production", 1, Status.PENDING), List.of(event("STARTED", "a")));
+        RolloutKey other = new RolloutKey("payments", "production");
+        store.commit(other, 0, state("payments", "production", 1, Status.PENDING), List.of(event("STARTED", "b")));
+        assertThat(store.check(null)).hasSize(2).allSatisfy(h -> assertThat(h.healthy()).isTrue());
+        sql("UPDATE rollout_state SET state = jsonb_set(state::jsonb, '{ringIndex}', '9')::json WHERE service = 'payments'");
+        var health = store.check(null);
+        assertThat(health.get(0).healthy()).isTrue();
+        assertThat(health.get(1).findings()).singleElement().satisfies(f -> {
+            assertThat(f.problem()).contains("field ringIndex: is 9");
+            assertThat(f.remedy()).startsWith("not repaired");
+        });
+    }
+
+    @Test
     void revisionThatDoesNotFollowIsRefused() {
         assertThatThrownBy(() -> store.commit(KEY, 0, state("checkout", "production", 3, Status.PENDING), List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
