@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -307,17 +306,29 @@ public final class FileRolloutStore implements RolloutStore, StoreMaintenance {
     /** Every key with a directory, in order; a link where a key's directory should be is refused. */
     List<RolloutKey> keys() throws StoreException {
         List<RolloutKey> out = new ArrayList<>();
-        if (!Files.isDirectory(root)) return out;
         try {
-            for (String s : names(root)) {
-                Path sd = root.resolve(s);
-                if (!RolloutKey.validPart(s) || !isKeyDirectory(sd, "service directory")) continue;
-                for (String e : names(sd)) {
-                    if (RolloutKey.validPart(e) && isKeyDirectory(sd.resolve(e), "rollout's directory")) out.add(new RolloutKey(s, e));
-                }
-            }
+            for (String s : services()) out.addAll(keysOf(s));
         } catch (IOException e) {
             throw new StoreException("cannot list rollouts in " + root + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The names under the root that can be services, in order. */
+    private List<String> services() throws IOException {
+        if (!Files.isDirectory(root)) return List.of();
+        List<String> out = new ArrayList<>();
+        for (String s : names(root)) if (RolloutKey.validPart(s)) out.add(s);
+        return out;
+    }
+
+    /** The keys of one service, in order. */
+    private List<RolloutKey> keysOf(String service) throws IOException, StoreException {
+        Path sd = root.resolve(service);
+        if (!isKeyDirectory(sd, "service directory")) return List.of();
+        List<RolloutKey> out = new ArrayList<>();
+        for (String e : names(sd)) {
+            if (RolloutKey.validPart(e) && isKeyDirectory(sd.resolve(e), "rollout's directory")) out.add(new RolloutKey(service, e));
         }
         return out;
     }
@@ -354,27 +365,65 @@ public final class FileRolloutStore implements RolloutStore, StoreMaintenance {
      */
     @Override
     public List<RolloutSummary> summaries() throws StoreException {
-        List<RolloutSummary> out = new ArrayList<>();
-        for (RolloutKey k : keys()) {
-            KeyPaths p = paths(k);
-            try {
-                Optional<byte[]> bytes = StoreFiles.readBounded(p.state(), "state file", StoreFiles.MAX_RECORD_BYTES);
-                Optional<SummaryReader.Fast> fast = bytes.flatMap(b -> SummaryReader.read(b, k));
-                if (fast.isPresent()) {
-                    long size = StoreFiles.regularFile(p.journal(), "journal").map(BasicFileAttributes::size).orElse(-1L);
-                    StateFile.JournalEnd end = fast.get().journal();
-                    if (end == null || end.bytes() == size) {
-                        out.add(fast.get().summary());
-                        continue;
-                    }
-                }
-            } catch (IOException e) {
-                throw new StoreException("cannot read rollout " + k + " in " + p.dir() + ": " + e.getMessage(), e);
-            }
-            RolloutState s = load(k, false).state();
-            if (s != null) out.add(RolloutSummary.of(s));
+        List<String> services;
+        try {
+            services = services();
+        } catch (IOException e) {
+            throw new StoreException("cannot list rollouts in " + root + ": " + e.getMessage(), e);
         }
-        return out;
+        // service directories are independent: a store of thousands is read on every core, in key order
+        try {
+            return services.parallelStream().map(this::summariesOf).flatMap(List::stream).toList();
+        } catch (Failed f) {
+            throw f.failure;
+        }
+    }
+
+    /** A StoreException through a stream. */
+    private static final class Failed extends RuntimeException {
+        final StoreException failure;
+
+        Failed(StoreException failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+        }
+    }
+
+    private List<RolloutSummary> summariesOf(String service) {
+        try {
+            List<RolloutSummary> out = new ArrayList<>();
+            List<RolloutKey> keys;
+            try {
+                keys = keysOf(service);
+            } catch (IOException e) {
+                throw new StoreException("cannot list rollouts in " + root.resolve(service) + ": " + e.getMessage(), e);
+            }
+            for (RolloutKey k : keys) {
+                RolloutSummary s = summary(k);
+                if (s != null) out.add(s);
+            }
+            return out;
+        } catch (StoreException e) {
+            throw new Failed(e);
+        }
+    }
+
+    /** A key's summary straight from its state file when that is the journal's latest, else the full way. */
+    private RolloutSummary summary(RolloutKey k) throws StoreException {
+        KeyPaths p = paths(k);
+        try {
+            Optional<byte[]> bytes = StoreFiles.readBounded(p.state(), "state file", StoreFiles.MAX_RECORD_BYTES);
+            Optional<SummaryReader.Fast> fast = bytes.flatMap(b -> SummaryReader.read(b, k));
+            if (fast.isPresent()) {
+                long size = StoreFiles.regularFile(p.journal(), "journal").map(BasicFileAttributes::size).orElse(-1L);
+                StateFile.JournalEnd end = fast.get().journal();
+                if (end == null || end.bytes() == size) return fast.get().summary();
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot read rollout " + k + " in " + p.dir() + ": " + e.getMessage(), e);
+        }
+        RolloutState s = load(k, false).state();
+        return s == null ? null : RolloutSummary.of(s);
     }
 
     @Override
@@ -412,9 +461,5 @@ public final class FileRolloutStore implements RolloutStore, StoreMaintenance {
     @Override
     public List<KeyHealth> repair(RolloutKey key, Actor by, Instant now) throws StoreException {
         return new FileStoreRepair(this, by, now).run(key, true);
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

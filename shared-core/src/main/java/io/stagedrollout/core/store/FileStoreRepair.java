@@ -168,8 +168,9 @@ final class FileStoreRepair {
 
         // 2. state.json
         StateFile sf = null;
+        boolean stateLinked = StoreFiles.attributes(p.state()).map(BasicFileAttributes::isSymbolicLink).orElse(false);
         try {
-            Optional<byte[]> bytes = StoreFiles.readBounded(p.state(), "state file", StoreFiles.MAX_RECORD_BYTES);
+            Optional<byte[]> bytes = stateLinked ? Optional.empty() : StoreFiles.readBounded(p.state(), "state file", StoreFiles.MAX_RECORD_BYTES);
             if (bytes.isPresent()) sf = StateFile.parse(bytes.get(), p.state(), p.key());
         } catch (StateFile.Invalid e) {
             found.add(new Found(Fix.REBUILD_STATE, new Finding(p.state().toString(), 0, "is not valid: " + e.what(),
@@ -248,7 +249,7 @@ final class FileStoreRepair {
                 found.add(new Found(Fix.REBUILD_STATE, new Finding(p.state().toString(), 0, "says the journal held " + sf.journal().bytes()
                         + " bytes, but it holds " + size, "repair rewrites it", false)));
             }
-        } else if (sf == null && !stateInvalid && (journalRev != null || (r != null && r.legacyLines > 0))) {
+        } else if (sf == null && !stateInvalid && !stateLinked && (journalRev != null || (r != null && r.legacyLines > 0))) {
             found.add(new Found(Fix.REBUILD_STATE, new Finding(p.state().toString(), 0, "is missing; the journal "
                     + (journalRev != null ? "reaches revision " + journalRev : "holds " + r.legacyLines + " events"),
                     "repair rebuilds it from the journal", false)));

@@ -2,12 +2,15 @@ package io.stagedrollout.core.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagedrollout.core.machine.RolloutState;
 import io.stagedrollout.core.store.RolloutStore.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -30,6 +33,9 @@ record StateFile(JournalEnd journal, RolloutState state) {
         ObjectNode j = o.putObject("journal");
         j.put("bytes", end.bytes());
         j.put("lines", end.lines());
+        // the ring names up front, so that a listing reads the head of the file and skips the plan
+        ArrayNode names = o.putArray("ringNames");
+        state.path("plan").path("rings").forEach(r -> names.add(r.path("name").asText()));
         o.setAll(state);
         return StateJson.write(o).getBytes(StandardCharsets.UTF_8);
     }
@@ -53,7 +59,17 @@ record StateFile(JournalEnd journal, RolloutState state) {
             long l = count(j, "lines", file);
             end = new JournalEnd(b, l);
         }
-        return new StateFile(end, state(o, key, what -> invalid(file, what)));
+        JsonNode names = o.remove("ringNames");
+        RolloutState state = state(o, key, what -> invalid(file, what));
+        if (names != null) {
+            List<String> expected = state.plan().rings().stream().map(r -> r.name()).toList();
+            List<String> found = new ArrayList<>();
+            names.forEach(n -> found.add(n.isTextual() ? n.asText() : String.valueOf(n)));
+            if (!names.isArray() || !found.equals(expected)) {
+                throw invalid(file, "field ringNames: is " + JsonProblems.value(names.toString()) + ", not the plan's rings " + expected);
+            }
+        }
+        return new StateFile(end, state);
     }
 
     /**

@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads a {@link RolloutSummary} straight from a state file's bytes with a streaming parser, skipping the plan
- * except its ring names, and without building the state: listing thousands of rollouts costs little more than
- * reading their files. Anything unexpected gives empty, and the caller reads the file the full way, which names
- * what is wrong.
+ * Reads a {@link RolloutSummary} straight from a state file's bytes with a streaming parser, without building the
+ * state: a state file of this release names its rings up front ({@code ringNames}), so the parser stops at
+ * {@code updatedAt} and never reads the gates, verdict or plan; an older one is read to its plan's ring names.
+ * Listing thousands of rollouts then costs little more than reading their files. Anything unexpected gives empty,
+ * and the caller reads the file the full way, which names what is wrong. What a listing does not read (the plan,
+ * the gates) is checked by every command that reads the state whole, and by {@code rollout store check}.
  */
 final class SummaryReader {
     private static final JsonFactory JSON = new JsonFactory();
@@ -29,13 +31,13 @@ final class SummaryReader {
 
     static Optional<Fast> read(byte[] bytes, RolloutKey key) {
         try (JsonParser p = JSON.createParser(bytes)) {
-            return Optional.ofNullable(parse(p, key));
+            return Optional.ofNullable(parse(p, key, bytes));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }
 
-    private static Fast parse(JsonParser p, RolloutKey key) throws IOException {
+    private static Fast parse(JsonParser p, RolloutKey key, byte[] bytes) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) return null;
         String id = null, service = null, environment = null, version = null, stable = null, updated = null;
         Status status = null;
@@ -44,9 +46,17 @@ final class SummaryReader {
         long jBytes = -1, jLines = -1;
         boolean hasJournal = false;
         List<String> rings = null;
+        boolean early = false;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             JsonToken t = p.nextToken();
+            if (f.equals("updatedAt") && hasJournal && rings != null && id != null && status != null && ringIndex != null) {
+                // the state's fields come in record order and updatedAt is the last a summary needs; ringNames came
+                // first: the rest (bake, gates, verdict, plan) is not read
+                updated = text(p, t);
+                early = true;
+                break;
+            }
             switch (f) {
                 case "journal" -> {
                     if (t != JsonToken.START_OBJECT) return null;
@@ -80,15 +90,23 @@ final class SummaryReader {
                     if (t != JsonToken.VALUE_NUMBER_INT) return null;
                     revision = p.getLongValue();
                 }
+                case "ringNames" -> {
+                    if (t != JsonToken.START_ARRAY) return null;
+                    rings = new ArrayList<>();
+                    while (p.nextToken() == JsonToken.VALUE_STRING) rings.add(p.getText());
+                    if (p.currentToken() != JsonToken.END_ARRAY) return null;
+                }
                 case "plan" -> {
                     if (t != JsonToken.START_OBJECT) return null;
-                    rings = ringNames(p);
-                    if (rings == null) return null;
+                    List<String> names = ringNames(p);
+                    if (names == null || (rings != null && !rings.equals(names))) return null;
+                    rings = names;
                 }
                 default -> p.skipChildren();
             }
         }
         if (hasJournal && (jBytes < 0 || jLines < 0)) return null;
+        if (early && !endsAsAnObject(bytes)) return null;
         if (id == null || id.isBlank() || version == null || version.isBlank() || status == null || revision < 1
                 || ringIndex == null || rings == null || rings.isEmpty() || updated == null
                 || !key.service().equals(service) || !key.environment().equals(environment)
@@ -100,6 +118,13 @@ final class SummaryReader {
         RolloutSummary s = new RolloutSummary(key.toString(), id, version, stable, status, ringIndex,
                 ringIndex < 0 ? null : rings.get(ringIndex), rings.size(), revision, at);
         return new Fast(s, hasJournal ? new StateFile.JournalEnd(jBytes, jLines) : null);
+    }
+
+    /** Whether the file ends as a JSON object does (a file cut short is read the full way, which says so). */
+    private static boolean endsAsAnObject(byte[] b) {
+        int i = b.length - 1;
+        while (i >= 0 && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) i--;
+        return i >= 0 && b[i] == '}';
     }
 
     /** The names of {@code plan.rings}; the parser is on the plan's START_OBJECT and ends on its END_OBJECT. */
