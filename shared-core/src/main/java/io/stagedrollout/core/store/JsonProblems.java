@@ -18,6 +18,12 @@ final class JsonProblems {
 
     /** "field gates[0].measurements: is not a number", or "not valid JSON (line 1, column 17)". */
     static String describe(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof com.fasterxml.jackson.core.io.JsonEOFException
+                    || (t instanceof JsonProcessingException j && String.valueOf(j.getOriginalMessage()).contains("end-of-input"))) {
+                return "not valid JSON: it ends too early (cut short)";
+            }
+        }
         if (e instanceof DatabindException d && d instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             String field = path(m);
             String what;

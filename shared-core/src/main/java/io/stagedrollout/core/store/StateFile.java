@@ -1,6 +1,8 @@
 package io.stagedrollout.core.store;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,25 +44,45 @@ record StateFile(JournalEnd journal, RolloutState state) {
 
     /** Parses and validates; the message names the file and the field. */
     static StateFile parse(byte[] bytes, Path file, RolloutKey key) throws StoreException {
+        int first = 0;
+        while (first < bytes.length && Character.isWhitespace(bytes[first])) first++;
         if (bytes.length == 0) throw invalid(file, "it is empty (0 bytes)");
-        JsonNode tree;
-        try {
-            tree = StateJson.MAPPER.readTree(bytes);
+        if (first == bytes.length || bytes[first] != '{') throw invalid(file, "it is not a JSON object");
+        // the head (journal end, ring names) as a tree, the state bound directly: a listing of thousands parses
+        // every state file, and a tree of the whole state would double the cost
+        JsonNode j = null;
+        JsonNode names = null;
+        RolloutState state;
+        try (JsonParser p = StateJson.MAPPER.createParser(bytes)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME && (p.currentName().equals("journal") || p.currentName().equals("ringNames"))) {
+                String f = p.currentName();
+                p.nextToken();
+                JsonNode v = p.readValueAsTree();
+                if (f.equals("journal")) j = v;
+                else names = v;
+            }
+            state = StateJson.MAPPER.readValue(bytes, RolloutState.class);
         } catch (JsonProcessingException e) {
-            throw invalid(file, JsonProblems.describe(e));
-        } catch (IOException e) {
-            throw invalid(file, "cannot be read: " + e.getMessage());
+            String nul = null;
+            if (e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException) {
+                try {
+                    nul = JsonProblems.nullInList(StateJson.MAPPER.readTree(bytes), "");
+                } catch (IOException again) {
+                    // described below
+                }
+            }
+            throw invalid(file, nul != null ? "field " + nul + ": is null (a list may not hold null)" : JsonProblems.describe(e));
+        } catch (IOException | RuntimeException e) {
+            throw invalid(file, "it does not hold a rollout state");
         }
-        if (!(tree instanceof ObjectNode o)) throw invalid(file, "it is not a JSON object");
         JournalEnd end = null;
-        JsonNode j = o.remove("journal");
         if (j != null) {
-            long b = count(j, "bytes", file);
-            long l = count(j, "lines", file);
-            end = new JournalEnd(b, l);
+            if (!j.isObject()) throw invalid(file, "field journal: is not an object");
+            end = new JournalEnd(count(j, "bytes", file), count(j, "lines", file));
         }
-        JsonNode names = o.remove("ringNames");
-        RolloutState state = state(o, key, what -> invalid(file, what));
+        var problem = StateCheck.problem(state, key);
+        if (problem.isPresent()) throw invalid(file, "field " + problem.get());
         if (names != null) {
             List<String> expected = state.plan().rings().stream().map(r -> r.name()).toList();
             List<String> found = new ArrayList<>();
