@@ -341,7 +341,7 @@ final class FileStoreRepair {
         done(found, Fix.RESTRICT, "done: 0600");
         long revision = replay.revision() == null ? (sf == null ? 0 : sf.state().revision()) : replay.revision();
         if (restoreFromState) revision = sf.state().revision();
-        return health(p, "repaired: revision " + revision + ", " + lines + " journal lines", found);
+        return health(p, "now revision " + revision + ", " + lines + " journal lines", found);
     }
 
     private static KeyHealth health(KeyPaths p, String summary, List<Found> found) {
