@@ -77,11 +77,16 @@ abstract class Base implements Callable<Integer> {
 
     RolloutStore openStore() throws Exception {
         String location = root.store != null ? root.store : env.get("ROLLOUT_STORE");
-        if (location != null && !location.isBlank()) {
-            String field = root.store != null ? "--store" : "ROLLOUT_STORE";
+        String from = root.store != null ? "--store" : "ROLLOUT_STORE";
+        if (location != null && (location.isBlank() || (location.startsWith("file:") && location.substring(5).isBlank()))) {
+            // an empty location must never mean "the current directory"
+            throw new Invalid(List.of(new Problem(from, 0, from + " is empty: give a directory or a jdbc:postgresql:// URL"
+                    + (root.store != null ? "" : ", or unset it to use --state-dir (default .rollout)"))));
+        }
+        if (location != null) {
             var secret = io.stagedrollout.core.text.Redact.secretIn(location);
             if (secret.isPresent()) {
-                throw new Invalid(List.of(new Problem(field, 0, field + " must not carry a secret, but has " + secret.get()
+                throw new Invalid(List.of(new Problem(from, 0, from + " must not carry a secret, but has " + secret.get()
                         + ": set ROLLOUT_DB_USER and ROLLOUT_DB_PASSWORD (or PGUSER and PGPASSWORD) in the environment instead")));
             }
             var provider = StoreProvider.find(location);
@@ -92,9 +97,15 @@ abstract class Base implements Callable<Integer> {
             }
             return new FileRolloutStore(Path.of(location.startsWith("file:") ? location.substring(5) : location));
         }
-        Path dir = root.stateDir != null ? root.stateDir
-                : Path.of(env.getOrDefault("ROLLOUT_STATE_DIR", ".rollout"));
-        return new FileRolloutStore(dir);
+        if (root.stateDir != null && root.stateDir.toString().isBlank()) {
+            throw new Invalid(List.of(new Problem("--state-dir", 0, "--state-dir is empty: give a directory (the default is .rollout)")));
+        }
+        String fromEnv = env.get("ROLLOUT_STATE_DIR");
+        if (root.stateDir == null && fromEnv != null && fromEnv.isBlank()) {
+            throw new Invalid(List.of(new Problem("ROLLOUT_STATE_DIR", 0,
+                    "ROLLOUT_STATE_DIR is set but empty: give a directory, or unset it to use .rollout")));
+        }
+        return new FileRolloutStore(root.stateDir != null ? root.stateDir : Path.of(fromEnv != null ? fromEnv : ".rollout"));
     }
 
     RolloutEngine engine(RolloutStore store) throws Invalid {

@@ -27,9 +27,9 @@ final class HistoryCommand extends Base {
             }
             for (RolloutEvent e : events) {
                 // every field escaped: a newline in a name or reason must not forge a line of history
-                output().human().printf("%s  r%-4d %-10s %-18s %-22s %s%n", e.at(), e.revision(), Printable.escape(e.rolloutId()),
-                        Printable.escape(e.type()), e.actor() == null ? "" : Printable.escape(e.actor().name() + "/" + e.actor().via()),
-                        Printable.escape(e.reason()));
+                output().human().printf("%s  r%-4d %-10s %-18s %-22s %s%n", e.at(), e.revision(),
+                        e.rolloutId() == null ? "-" : Printable.escape(e.rolloutId()), Printable.escape(e.type()),
+                        e.actor() == null ? "" : Printable.escape(e.actor().name() + "/" + e.actor().via()), Printable.escape(e.reason()));
             }
             if (events.isEmpty()) return output().finish(name(), "not-found", ExitCode.INVALID, "no history for " + key, null, null);
             return ExitCode.OK;

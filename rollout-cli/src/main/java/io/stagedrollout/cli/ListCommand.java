@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagedrollout.core.machine.RolloutState;
 import io.stagedrollout.core.report.StatusJson;
 import io.stagedrollout.core.store.RolloutStore;
+import io.stagedrollout.core.store.RolloutSummary;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,18 +19,34 @@ final class ListCommand extends Base {
     @Override
     int execute() throws Exception {
         try (RolloutStore store = openStore()) {
-            List<RolloutState> all = store.list().stream().filter(s -> !active || s.status().isActive()).toList();
             if (output().json()) {
+                // the JSON contract gives every rollout whole (gates, rings, verdict): full states
+                List<RolloutState> all = store.list().stream().filter(s -> !active || s.status().isActive()).toList();
                 ObjectNode extra = JsonNodeFactory.instance.objectNode();
                 ArrayNode a = extra.putArray("rollouts");
                 all.forEach(s -> a.add(StatusJson.rollout(s)));
                 return output().finish(name(), "applied", ExitCode.OK, all.size() + " rollouts", null, extra);
             }
-            for (RolloutState s : all) {
-                output().human().printf("%-36s %-20s %-18s %-16s %s%n", s.key(), io.stagedrollout.core.text.Printable.escape(s.version()), s.status(),
-                        s.ringName() == null ? "-" : s.ringName(), s.updatedAt());
+            // text needs a line per key: summaries, read without parsing plans, printed at once
+            StringBuilder sb = new StringBuilder();
+            for (RolloutSummary s : store.summaries()) {
+                if (active && !s.status().isActive()) continue;
+                pad(sb, s.key(), 36);
+                pad(sb, io.stagedrollout.core.text.Printable.escape(s.version()), 20);
+                pad(sb, s.status().name(), 18);
+                pad(sb, s.ring() == null ? "-" : io.stagedrollout.core.text.Printable.escape(s.ring()), 16);
+                sb.append(s.updatedAt()).append(System.lineSeparator());
             }
+            output().human().print(sb);
+            output().human().flush();
             return ExitCode.OK;
         }
+    }
+
+    /** {@code %-Ns }: the value, padded to {@code width}, and a space. */
+    private static void pad(StringBuilder sb, String value, int width) {
+        sb.append(value);
+        for (int i = value.length(); i < width; i++) sb.append(' ');
+        sb.append(' ');
     }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
         description = "Take a new version to production ring by ring, judge each ring by its gates, revert by itself.",
         subcommands = {PlanCommand.class, RunCommand.class, StartCommand.class, AdvanceCommand.class,
                 PromoteCommand.class, RollbackCommand.class, AbortCommand.class, ResolveCommand.class, StatusCommand.class,
-                HistoryCommand.class, ListCommand.class, ReportCommand.class, ReplayCommand.class, DemoCommand.class},
+                HistoryCommand.class, ListCommand.class, StoreCommand.class, ReportCommand.class, ReplayCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done or passed", "1:unexpected error", "2:invalid input (plan, flags); nothing changed",
                 "3:a gate failed and the rollout was rolled back (production safe)", "4:waiting (approval, a window)",

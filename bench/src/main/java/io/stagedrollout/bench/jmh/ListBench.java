@@ -2,10 +2,11 @@ package io.stagedrollout.bench.jmh;
 
 import io.stagedrollout.core.machine.RolloutState;
 import io.stagedrollout.core.store.FileRolloutStore;
-import io.stagedrollout.core.store.StateJson;
+import io.stagedrollout.core.store.RolloutKey;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,8 +23,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@code list} over many stored rollouts (what {@code rollout list} does in-process) against reading the same
- * number of small files of the same layout and size without parsing them.
+ * {@code list} over many stored rollouts in-process: the store's {@code list()} (every state parsed whole, plans
+ * included) and {@code summaries()} (what {@code rollout list} prints: a streaming read of each state file without
+ * its plan, and a size check of its journal), against reading the same number of state files of the same layout
+ * and size without parsing them.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -42,15 +45,23 @@ public class ListBench {
     public void setUp() throws Exception {
         dir = Fixtures.tempDir("bench-list");
         store = new FileRolloutStore(dir);
+        // one key committed by the store itself, copied under names of the same length ("template", "s0000001"):
+        // every state file and journal as the store writes them, without 10,000 fsynced commits
         RolloutState template = Fixtures.started("template");
-        String json = StateJson.write(template);
+        store.commit(new RolloutKey("template", "production"), 0, template, List.of(Fixtures.event(template, 1)));
+        Path seed = dir.resolve("template/production");
+        String state = Files.readString(seed.resolve("state.json"));
+        byte[] journal = Files.readAllBytes(seed.resolve("journal.jsonl"));
+        Fixtures.delete(dir.resolve("template"));
         for (int i = 0; i < rollouts; i++) {
-            String service = "svc-" + i;
-            // the layout the store writes (service/environment/state.json); written directly, fsync is not measured here
+            String service = String.format("s%07d", i);
             Path d = Files.createDirectories(dir.resolve(service).resolve("production"));
-            Files.writeString(d.resolve("state.json"), json.replace("template", service));
+            Files.writeString(d.resolve("state.json"), state.replace("\"template\"", "\"" + service + "\""));
+            Files.write(d.resolve("journal.jsonl"), journal);
         }
-        if (store.list().size() != rollouts) throw new IllegalStateException("the store does not see the fixtures");
+        if (store.list().size() != rollouts || store.summaries().size() != rollouts) {
+            throw new IllegalStateException("the store does not see the fixtures");
+        }
     }
 
     @TearDown(Level.Trial)
@@ -61,6 +72,11 @@ public class ListBench {
     @Benchmark
     public int storeList() throws Exception {
         return store.list().size();
+    }
+
+    @Benchmark
+    public int storeSummaries() throws Exception {
+        return store.summaries().size();
     }
 
     @Benchmark

@@ -6,8 +6,9 @@ import io.stagedrollout.core.store.Fence;
 import io.stagedrollout.core.store.RolloutKey;
 import io.stagedrollout.core.store.RolloutLeases;
 import io.stagedrollout.core.store.RolloutStore;
+import io.stagedrollout.core.store.StateCheck;
 import io.stagedrollout.core.store.StateJson;
-import java.io.IOException;
+import io.stagedrollout.core.store.StoreMaintenance;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,7 +33,7 @@ import org.postgresql.Driver;
  * before reuse when they sat idle, so a store survives database restarts and failovers. {@link #close()} closes
  * them.
  */
-public final class PostgresRolloutStore implements RolloutStore {
+public final class PostgresRolloutStore implements RolloutStore, StoreMaintenance {
     private static final Driver DRIVER = new Driver();
     static final int MAX_IDLE = 4;
     /** A connection returned this recently is reused without a check (as HikariCP's alive-bypass window). */
@@ -127,11 +128,11 @@ public final class PostgresRolloutStore implements RolloutStore {
     public Optional<RolloutState> read(RolloutKey key) throws StoreException {
         try {
             return withConnection(c -> {
-                try (PreparedStatement s = c.prepareStatement("SELECT state FROM rollout_state WHERE service = ? AND environment = ?")) {
+                try (PreparedStatement s = c.prepareStatement("SELECT state, revision FROM rollout_state WHERE service = ? AND environment = ?")) {
                     s.setString(1, key.service());
                     s.setString(2, key.environment());
                     try (ResultSet rs = s.executeQuery()) {
-                        return rs.next() ? Optional.of(state(key, rs.getString(1))) : Optional.<RolloutState>empty();
+                        return rs.next() ? Optional.of(state(key, rs.getString(1), rs.getLong(2))) : Optional.<RolloutState>empty();
                     }
                 }
             });
@@ -240,12 +241,18 @@ public final class PostgresRolloutStore implements RolloutStore {
         // byte order, as the file store lists its directories
         try {
             return withConnection(c -> {
-                try (PreparedStatement s = c.prepareStatement("SELECT service, environment, state FROM rollout_state"
+                try (PreparedStatement s = c.prepareStatement("SELECT service, environment, state, revision FROM rollout_state"
                                 + " ORDER BY service COLLATE \"C\", environment COLLATE \"C\"");
                         ResultSet rs = s.executeQuery()) {
                     List<RolloutState> out = new ArrayList<>();
                     while (rs.next()) {
-                        out.add(state(new RolloutKey(rs.getString(1), rs.getString(2)), rs.getString(3)));
+                        RolloutKey key;
+                        try {
+                            key = new RolloutKey(rs.getString(1), rs.getString(2));
+                        } catch (IllegalArgumentException e) {
+                            throw new StoreException("a row of table rollout_state has no valid key: " + e.getMessage() + "; nothing was changed");
+                        }
+                        out.add(state(key, rs.getString(3), rs.getLong(4)));
                     }
                     return out;
                 }
@@ -259,18 +266,19 @@ public final class PostgresRolloutStore implements RolloutStore {
     public List<RolloutEvent> history(RolloutKey key) throws StoreException {
         try {
             return withConnection(c -> {
-                try (PreparedStatement s = c.prepareStatement("SELECT event FROM rollout_event"
+                try (PreparedStatement s = c.prepareStatement("SELECT seq, event FROM rollout_event"
                         + " WHERE service = ? AND environment = ? ORDER BY seq")) {
                     s.setString(1, key.service());
                     s.setString(2, key.environment());
                     List<RolloutEvent> out = new ArrayList<>();
                     try (ResultSet rs = s.executeQuery()) {
                         while (rs.next()) {
-                            try {
-                                out.add(StateJson.readEvent(rs.getString(1)));
-                            } catch (IOException e) {
-                                throw new StoreException("the journal of " + key + " holds an unreadable event: " + e.getMessage(), e);
+                            var checked = StateCheck.readEvent(rs.getString(2));
+                            if (checked.problem() != null) {
+                                throw new StoreException("the journal of " + key + " (table rollout_event, seq " + rs.getLong(1)
+                                        + ") holds an event that is not valid: " + checked.problem() + "; nothing was changed");
                             }
+                            out.add(checked.event());
                         }
                     }
                     return out;
@@ -281,17 +289,87 @@ public final class PostgresRolloutStore implements RolloutStore {
         }
     }
 
+    /**
+     * Every row checked as a read checks it (states, their revision column, events), naming each problem. Nothing is
+     * changed.
+     */
+    @Override
+    public List<KeyHealth> check(RolloutKey only) throws StoreException {
+        try {
+            return withConnection(c -> {
+                List<KeyHealth> out = new ArrayList<>();
+                String where = only == null ? "" : " WHERE service = ? AND environment = ?";
+                try (PreparedStatement s = c.prepareStatement("SELECT service, environment, state, revision FROM rollout_state" + where
+                        + " ORDER BY service COLLATE \"C\", environment COLLATE \"C\"")) {
+                    if (only != null) {
+                        s.setString(1, only.service());
+                        s.setString(2, only.environment());
+                    }
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) out.add(checkRow(c, rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                    }
+                }
+                return out;
+            });
+        } catch (SQLException e) {
+            throw failure("cannot check the rollouts", e);
+        }
+    }
+
+    private KeyHealth checkRow(Connection c, String service, String environment, String json, long revision) throws SQLException {
+        String name = service + "/" + environment;
+        List<Finding> findings = new ArrayList<>();
+        String remedy = "not repaired: rows of the PostgreSQL store are fixed with SQL by its administrator";
+        RolloutKey key;
+        try {
+            key = new RolloutKey(service, environment);
+        } catch (IllegalArgumentException e) {
+            return new KeyHealth(name, "not read", List.of(new Finding("rollout_state", 0, "the row has no valid key: " + e.getMessage(), remedy, false)));
+        }
+        try {
+            state(key, json, revision);
+        } catch (StoreException e) {
+            findings.add(new Finding("rollout_state", 0, e.getMessage(), remedy, false));
+        }
+        long events = 0;
+        try (PreparedStatement s = c.prepareStatement("SELECT seq, event FROM rollout_event WHERE service = ? AND environment = ? ORDER BY seq")) {
+            s.setString(1, service);
+            s.setString(2, environment);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    events++;
+                    var checked = StateCheck.readEvent(rs.getString(2));
+                    if (checked.problem() != null) {
+                        findings.add(new Finding("rollout_event", 0, "seq " + rs.getLong(1) + ": " + checked.problem(), remedy, false));
+                    }
+                }
+            }
+        }
+        return new KeyHealth(name, "revision " + revision + ", " + events + " events", findings);
+    }
+
+    /** Nothing is repaired automatically: the check's findings, each saying so. */
+    @Override
+    public List<KeyHealth> repair(RolloutKey key, io.stagedrollout.core.machine.Actor by, java.time.Instant now) throws StoreException {
+        return check(key);
+    }
+
     @Override
     public String describe() {
         return location.describe();
     }
 
-    private static RolloutState state(RolloutKey key, String json) throws StoreException {
-        try {
-            return StateJson.readState(json);
-        } catch (IOException e) {
-            throw new StoreException("the stored state of " + key + " is unreadable: " + e.getMessage(), e);
+    /** A row's state, validated like the file store's: the message names the row and the field, nothing is acted upon. */
+    private static RolloutState state(RolloutKey key, String json, long revisionColumn) throws StoreException {
+        var checked = StateCheck.read(json, key);
+        String problem = checked.problem();
+        if (problem == null && checked.state().revision() != revisionColumn) {
+            problem = "field revision: the state says " + checked.state().revision() + " but the row's revision column says " + revisionColumn;
         }
+        if (problem != null) {
+            throw new StoreException("the stored state of " + key + " (table rollout_state) is not valid: " + problem + "; nothing was changed");
+        }
+        return checked.state();
     }
 
     private static void rollbackQuietly(Connection c) {

@@ -93,6 +93,68 @@ class PostgresRolloutStoreTest {
         assertThat(store.list()).extracting(RolloutState::service).containsExactly("a", "a-b", "a0", "b");
     }
 
+    private void sql(String statement) throws Exception {
+        try (Connection c = store.connect(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    private static void assertOneLineNamingTheField(Throwable e, String field) {
+        assertThat(e).isInstanceOf(RolloutStore.StoreException.class).hasMessageContaining("checkout/production")
+                .hasMessageContaining(field);
+        assertThat(e.getMessage()).doesNotContain("Exception", "java.", "io.stagedrollout", "\n");
+    }
+
+    @Test
+    void aRowWithAHandEditedStateIsRefusedNamingTheFieldAndNothingIsCommitted() throws Exception {
+        store.commit(KEY, 0, state("checkout", "production", 1, Status.PENDING), List.of(event("STARTED", "a")));
+        for (String[] edit : List.of(
+                new String[] {"jsonb_set(state::jsonb, '{version}', 'null')::json", "field version: is missing"},
+                new String[] {"jsonb_set(state::jsonb, '{ringIndex}', '7')::json", "field ringIndex: is 7"},
+                new String[] {"jsonb_set(state::jsonb, '{status}', '\"EXPLODED\"')::json", "field status: 'EXPLODED' is not one of"},
+                new String[] {"jsonb_set(state::jsonb, '{revision}', '-3')::json", "field revision: is -3"},
+                new String[] {"'[1,2]'::json", "it is not a JSON object"})) {
+            sql("UPDATE rollout_state SET state = " + edit[0]);
+            Throwable read = org.assertj.core.api.Assertions.catchThrowable(() -> store.read(KEY));
+            assertOneLineNamingTheField(read, edit[1]);
+            assertOneLineNamingTheField(org.assertj.core.api.Assertions.catchThrowable(store::list), edit[1]);
+            sql("TRUNCATE rollout_state");
+            store.commit(KEY, 0, state("checkout", "production", 1, Status.PENDING), List.of());
+        }
+    }
+
+    @Test
+    void aRowWhoseRevisionColumnDisagreesWithItsStateIsRefused() throws Exception {
+        store.commit(KEY, 0, state("checkout", "production", 1, Status.PENDING), List.of());
+        sql("UPDATE rollout_state SET revision = 5");
+        assertOneLineNamingTheField(org.assertj.core.api.Assertions.catchThrowable(() -> store.read(KEY)),
+                "field revision: the state says 1 but the row's revision column says 5");
+    }
+
+    @Test
+    void aHandEditedEventRowIsRefusedNamingItsSequenceAndField() throws Exception {
+        store.commit(KEY, 0, state("checkout", "production", 1, Status.PENDING), List.of(event("STARTED", "a")));
+        sql("UPDATE rollout_event SET event = jsonb_set(event::jsonb, '{at}', '\"yesterday\"')::json");
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> store.history(KEY));
+        assertOneLineNamingTheField(e, "field at: 'yesterday' is not a valid time");
+        assertThat(e).hasMessageContaining("table rollout_event, seq ");
+    }
+
+    @Test
+    void checkNamesEveryInvalidRowAndChangesNothing() throws Exception {
+        store.commit(KEY, 0, state("checkout", "production", 1, Status.PENDING), List.of(event("STARTED", "a")));
+        RolloutKey other = new RolloutKey("payments", "production");
+        store.commit(other, 0, state("payments", "production", 1, Status.PENDING), List.of(event("STARTED", "b")));
+        assertThat(store.check(null)).hasSize(2).allSatisfy(h -> assertThat(h.healthy()).isTrue());
+        sql("UPDATE rollout_state SET state = jsonb_set(state::jsonb, '{ringIndex}', '9')::json WHERE service = 'payments'");
+        var health = store.check(null);
+        assertThat(health.get(0).healthy()).isTrue();
+        assertThat(health.get(1).findings()).singleElement().satisfies(f -> {
+            assertThat(f.problem()).contains("field ringIndex: is 9");
+            assertThat(f.remedy()).startsWith("not repaired");
+        });
+    }
+
     @Test
     void revisionThatDoesNotFollowIsRefused() {
         assertThatThrownBy(() -> store.commit(KEY, 0, state("checkout", "production", 3, Status.PENDING), List.of()))

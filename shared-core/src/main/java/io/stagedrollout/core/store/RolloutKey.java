@@ -1,14 +1,11 @@
 package io.stagedrollout.core.store;
 
-import java.util.regex.Pattern;
-
 /**
  * A rollout's key, {@code service/environment}. Both parts are lowercase letters, digits, '.', '_' and '-', start
  * with a letter or digit and are at most 63 characters, so a key can never address a path outside a state
  * directory ({@code ..}, '/', NUL and absolute paths are impossible by construction).
  */
 public record RolloutKey(String service, String environment) {
-    private static final Pattern PART = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     public RolloutKey {
         check("service", service);
@@ -16,7 +13,14 @@ public record RolloutKey(String service, String environment) {
     }
 
     public static boolean validPart(String s) {
-        return s != null && PART.matcher(s).matches();
+        // [a-z0-9][a-z0-9._-]{0,62} without a regex: listing a store checks every directory name
+        if (s == null || s.isEmpty() || s.length() > 63) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) return false;
+        }
+        return true;
     }
 
     private static void check(String what, String s) {

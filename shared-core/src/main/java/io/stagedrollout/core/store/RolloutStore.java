@@ -49,6 +49,14 @@ public interface RolloutStore extends AutoCloseable {
     /** Every stored rollout's current state (active and finished), ordered by key. */
     List<RolloutState> list() throws StoreException;
 
+    /**
+     * Every stored rollout's summary (what {@code rollout list} shows), ordered by key. A store may answer it without
+     * reading whole states; by default it summarises {@link #list()}.
+     */
+    default List<RolloutSummary> summaries() throws StoreException {
+        return list().stream().map(RolloutSummary::of).toList();
+    }
+
     /** The key's journal in commit order, across all rollouts ever made on that key. */
     List<RolloutEvent> history(RolloutKey key) throws StoreException;
 
