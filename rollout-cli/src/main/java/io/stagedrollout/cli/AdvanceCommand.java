@@ -22,7 +22,7 @@ final class AdvanceCommand extends Base {
         var key = key(rollout);
         if (overrideWindow) requireText("--reason", reason);
         else if (reason != null) throw new Invalid("--reason goes with --override-window");
-        try (RolloutStore store = openStore(); var engine = engine(store)) {
+        try (RolloutStore store = openStore(); var engine = engine(store); var notice = interruptNotice(store, key, true)) {
             return finishDriven(engine.advance(key, actor(), overrideWindow ? reason : null));
         }
     }

@@ -64,15 +64,27 @@ abstract class Base implements Callable<Integer> {
             // the store is down or refuses the location: say so plainly, no stack trace
             return output().finish(name(), "error", ExitCode.ERROR, "store error: " + e.getMessage(), null, null);
         } catch (Invalid e) {
-            String headline = e.problems.size() == 1 ? e.problems.get(0).toString()
-                    : e.problems.size() + " problems:";
-            return output().invalid(name(), e.problems, e.problems.size() == 1 ? headline : headline);
+            String headline = e.problems.size() == 1 ? e.problems.get(0).toString() : e.problems.size() + " problems:";
+            return output().invalid(name(), e.problems, headline);
         }
     }
 
     abstract int execute() throws Exception;
 
+    /** The store this command opened, so that "not found" can say where it looked. */
+    private RolloutStore opened;
+
     RolloutStore openStore() throws Exception {
+        opened = open();
+        return opened;
+    }
+
+    /** " (looked in the file store at /x/.rollout)": run elsewhere, a command says which store it read. */
+    String lookedIn() {
+        return opened == null ? "" : " (looked in the " + opened.describe() + ")";
+    }
+
+    private RolloutStore open() throws Exception {
         String location = root.store != null ? root.store : env.get("ROLLOUT_STORE");
         if (location != null && !location.isBlank()) {
             var provider = StoreProvider.find(location);
@@ -107,7 +119,9 @@ abstract class Base implements Callable<Integer> {
 
     EngineListener listener() {
         Output o = output();
-        return new ConsoleProgress(o.human(), System.console() != null && !o.json(), Duration.ofSeconds(10));
+        boolean terminal = System.console() != null && !o.json();
+        return terminal ? new ConsoleProgress(o.human(), true, Duration.ofSeconds(10), new TerminalColumns(env))
+                : new ConsoleProgress(o.human(), false, Duration.ofSeconds(10));
     }
 
     RolloutPlan readPlan(Path file) throws Invalid {
@@ -135,8 +149,25 @@ abstract class Base implements Callable<Integer> {
         }
     }
 
+    private Actor actor;
+
+    /** Who is acting; when the name is a guess (a container without USER), says so once on stderr. */
     Actor actor() {
-        return Actors.fromEnvironment(env);
+        if (actor == null) {
+            Actors.Identified who = Actors.identify(env, System.getProperty("user.name"));
+            if (who.note() != null) System.err.println("note: " + who.note());
+            actor = who.actor();
+        }
+        return actor;
+    }
+
+    /**
+     * Until closed: if the process is stopped (Ctrl-C, SIGTERM), say where the rollout was left and, when
+     * {@code resumable}, that this same command line goes on from there.
+     */
+    InterruptNotice interruptNotice(RolloutStore store, RolloutKey key, boolean resumable) {
+        List<String> args = resumable ? spec.root().commandLine().getParseResult().originalArgs() : null;
+        return new InterruptNotice(store, key, args, System.err, System.console() != null);
     }
 
     /** The exit code and result word for an engine result of a command that changes the rollout. */
@@ -149,14 +180,16 @@ abstract class Base implements Callable<Integer> {
         };
         String word = r.kind() == EngineResult.Kind.ALREADY_DONE ? "already-done"
                 : r.kind() == EngineResult.Kind.NOT_FOUND ? "not-found" : Output.resultFor(code, appliedWord);
-        return output().finish(name(), word, code, r.message(), r.state(), null);
+        String message = r.kind() == EngineResult.Kind.NOT_FOUND ? r.message() + lookedIn() : r.message();
+        return output().finish(name(), word, code, message, r.state(), null);
     }
 
     /** The exit code and result word for a command that drives the rollout (run, advance, status --wait). */
     int finishDriven(EngineResult r) {
         if (r.kind() == EngineResult.Kind.CONFLICT) return output().finish(name(), "conflict", ExitCode.CONFLICT, r.message(), r.state(), null);
         if (r.kind() == EngineResult.Kind.NOT_FOUND || r.kind() == EngineResult.Kind.INVALID) {
-            return output().finish(name(), "not-found", ExitCode.INVALID, r.message(), r.state(), null);
+            String message = r.kind() == EngineResult.Kind.NOT_FOUND ? r.message() + lookedIn() : r.message();
+            return output().finish(name(), "not-found", ExitCode.INVALID, message, r.state(), null);
         }
         int code = ExitCode.of(r.state());
         if (r.kind() == EngineResult.Kind.NOT_YET) {

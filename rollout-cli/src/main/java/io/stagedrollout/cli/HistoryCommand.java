@@ -25,10 +25,14 @@ final class HistoryCommand extends Base {
                 return output().finish(name(), "applied", ExitCode.OK, events.size() + " events", store.read(key).orElse(null), extra);
             }
             for (RolloutEvent e : events) {
-                output().human().printf("%s  r%-4d %-10s %-18s %-22s %s%n", e.at(), e.revision(), e.rolloutId(), e.type(),
-                        e.actor() == null ? "" : e.actor().name() + "/" + e.actor().via(), e.reason());
+                Object note = e.evidence().get("note");
+                output().human().printf("%s  r%-4d %-10s %-18s %-22s %s%s%n", Output.time(e.at()), e.revision(), e.rolloutId(), e.type(),
+                        e.actor() == null ? "" : e.actor().name() + "/" + e.actor().via(), e.reason() == null ? "" : e.reason(),
+                        note == null || note.equals(e.reason()) ? "" : "  note: " + note);
             }
-            if (events.isEmpty()) return output().finish(name(), "not-found", ExitCode.INVALID, "no history for " + key, null, null);
+            if (events.isEmpty()) {
+                return output().finish(name(), "not-found", ExitCode.INVALID, "no history for " + key + lookedIn(), null, null);
+            }
             return ExitCode.OK;
         }
     }

@@ -23,11 +23,14 @@ final class ListCommand extends Base {
                 ObjectNode extra = JsonNodeFactory.instance.objectNode();
                 ArrayNode a = extra.putArray("rollouts");
                 all.forEach(s -> a.add(StatusJson.rollout(s)));
-                return output().finish(name(), "applied", ExitCode.OK, all.size() + " rollouts", null, extra);
+                return output().finish(name(), "applied", ExitCode.OK, all.size() + " rollouts" + (all.isEmpty() ? lookedIn() : ""), null, extra);
             }
             for (RolloutState s : all) {
                 output().human().printf("%-36s %-20s %-18s %-16s %s%n", s.key(), s.version(), s.status(),
-                        s.ringName() == null ? "-" : s.ringName(), s.updatedAt());
+                        s.ringName() == null ? "-" : s.ringName(), Output.time(s.updatedAt()));
+            }
+            if (all.isEmpty()) {
+                output().human().println("no " + (active ? "active " : "") + "rollouts" + lookedIn());
             }
             return ExitCode.OK;
         }

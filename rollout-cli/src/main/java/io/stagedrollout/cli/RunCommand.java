@@ -26,7 +26,8 @@ final class RunCommand extends Base {
             throw new Invalid("the plan defines no actions: `rollout run` needs a deploy and a revert action "
                     + "(or drive the rings from your CI with start/advance and deploy there)");
         }
-        try (RolloutStore store = openStore(); var engine = engine(store)) {
+        RolloutKey key = new RolloutKey(plan.service(), plan.environment());
+        try (RolloutStore store = openStore(); var engine = engine(store); var notice = interruptNotice(store, key, true)) {
             EngineResult started = start.start(engine, plan, actor());
             if (started.kind() == EngineResult.Kind.CONFLICT) return finishChange(started, "applied");
             if (started.kind() == EngineResult.Kind.ALREADY_DONE && started.state().status().isTerminal()) {
@@ -35,7 +36,7 @@ final class RunCommand extends Base {
             if (started.kind() == EngineResult.Kind.ALREADY_DONE) {
                 output().human().println("resuming the rollout of " + start.version + " (" + started.message() + ")");
             }
-            return finishDriven(engine.run(new RolloutKey(plan.service(), plan.environment()), autoApprove, actor()));
+            return finishDriven(engine.run(key, autoApprove, actor()));
         }
     }
 }

@@ -47,13 +47,15 @@ final class StatusCommand extends Base {
             var listener = listener();
             Instant deadline = limit == null ? null : Instant.now().plus(limit);
             RolloutState st = s.get();
-            while (busy(st)) {
-                if (deadline != null && Instant.now().isAfter(deadline)) {
-                    return output().finish(name(), "waiting", ExitCode.WAITING, "still " + st.status() + " after " + timeout, st, null);
+            try (var notice = interruptNotice(store, key, false)) {
+                while (busy(st)) {
+                    if (deadline != null && Instant.now().isAfter(deadline)) {
+                        return output().finish(name(), "waiting", ExitCode.WAITING, "still " + st.status() + " after " + timeout, st, null);
+                    }
+                    listener.progress(st, Instant.now());
+                    Thread.sleep(1000);
+                    st = store.read(key).orElse(st);
                 }
-                listener.progress(st, Instant.now());
-                Thread.sleep(1000);
-                st = store.read(key).orElse(st);
             }
             print(st);
             var closed = io.stagedrollout.core.machine.RolloutMachine.waitingFor(st, Instant.now(), hostFreezes());

@@ -345,6 +345,9 @@ public final class RolloutEngine implements AutoCloseable {
                 listener.progress(s, now);
                 Duration left = Duration.between(now, until);
                 sleeper.sleep(left.compareTo(PROGRESS_EVERY) < 0 ? left : PROGRESS_EVERY);
+                // another shell's promote --force, rollback or abort is seen within a second, not at the next measurement
+                RolloutState current = store.read(key).orElse(s);
+                if (current.revision() != s.revision()) break;
             }
         }
         // a ring that failed may have left a revert to run (the revert effect runs inside the transaction above)
