@@ -11,6 +11,6 @@ import java.util.Map;
 public record ActionEnvironment(Map<String, String> env, Path workDir, HttpClient http) {
     public static ActionEnvironment system(Path workDir) {
         return new ActionEnvironment(System.getenv(), workDir,
-                HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build());
+                io.stagedrollout.core.net.LazyHttpClient.withConnectTimeout(java.time.Duration.ofSeconds(5)));
     }
 }

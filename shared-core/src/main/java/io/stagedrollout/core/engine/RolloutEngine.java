@@ -98,7 +98,7 @@ public final class RolloutEngine implements AutoCloseable {
         this.listener = listener;
         var actions = runtime.actions();
         this.notifier = new Notifier(actions == null || actions.env() == null ? System.getenv() : actions.env(),
-                actions == null || actions.http() == null ? java.net.http.HttpClient.newHttpClient() : actions.http(),
+                actions == null || actions.http() == null ? io.stagedrollout.core.net.LazyHttpClient.ofDefaults() : actions.http(),
                 this::journalNotifyFailure, NOTIFY_DRAIN);
     }
 
