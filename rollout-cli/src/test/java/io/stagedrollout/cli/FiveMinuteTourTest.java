@@ -125,7 +125,7 @@ class FiveMinuteTourTest {
             service.destroy();
             service.waitFor(30, TimeUnit.SECONDS);
         }
-        assertThat(serviceOut.text()).contains("deploy: 2.4.0 gets 5% of the traffic").contains("revert: all traffic back to 2.3.1");
+        assertThat(serviceOut.text()).contains("deploy: 2.4.0 gets 10% of the traffic").contains("revert: all traffic back to 2.3.1");
     }
 
     /** Everything a process prints on one stream, read as it comes (a full pipe would stop the process). */
@@ -173,7 +173,10 @@ class FiveMinuteTourTest {
                 JsonNode rollout = r.json().get("rollout");
                 String status = rollout.path("status").asText();
                 assertThat(status).as("the rollout must not end before the manual ring: " + r).isNotIn("ROLLED_BACK", "FAILED", "ABORTED");
-                if (status.equals("AWAITING_APPROVAL") && ring.equals(rollout.path("ring").asText())) return;
+                if (status.equals("AWAITING_APPROVAL")) {
+                    assertThat(rollout.path("ring").asText()).as("held where it should not be: " + r).isEqualTo(ring);
+                    return;
+                }
             }
             Thread.sleep(500);
         }
