@@ -30,7 +30,7 @@ final class AdvanceCommand extends Base {
         var target = aim.target();
         if (overrideWindow) requireText("--reason", reason);
         else if (reason != null) throw new Invalid("--reason goes with --override-window");
-        try (RolloutStore store = openStore(); var engine = engine(store, driver, false)) {
+        try (RolloutStore store = openStore(); var engine = engine(store, driver, false); var notice = interruptNotice(store, key, true)) {
             return finishDriven(engine.advance(key, target, actor(), overrideWindow ? reason : null));
         }
     }

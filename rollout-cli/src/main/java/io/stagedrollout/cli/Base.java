@@ -67,15 +67,27 @@ abstract class Base implements Callable<Integer> {
             // the store is down or refuses the location: say so plainly, no stack trace
             return output().finish(name(), "error", ExitCode.ERROR, "store error: " + e.getMessage(), null, null);
         } catch (Invalid e) {
-            String headline = e.problems.size() == 1 ? e.problems.get(0).toString()
-                    : e.problems.size() + " problems:";
-            return output().invalid(name(), e.problems, e.problems.size() == 1 ? headline : headline);
+            String headline = e.problems.size() == 1 ? e.problems.get(0).toString() : e.problems.size() + " problems:";
+            return output().invalid(name(), e.problems, headline);
         }
     }
 
     abstract int execute() throws Exception;
 
+    /** The store this command opened, so that "not found" can say where it looked. */
+    private RolloutStore opened;
+
     RolloutStore openStore() throws Exception {
+        opened = open();
+        return opened;
+    }
+
+    /** " (looked in the file store at /x/.rollout)": run elsewhere, a command says which store it read. */
+    String lookedIn() {
+        return opened == null ? "" : " (looked in the " + opened.describe() + ")";
+    }
+
+    private RolloutStore open() throws Exception {
         String location = root.store != null ? root.store : env.get("ROLLOUT_STORE");
         String from = root.store != null ? "--store" : "ROLLOUT_STORE";
         if (location != null && (location.isBlank() || (location.startsWith("file:") && location.substring(5).isBlank()))) {
@@ -153,7 +165,9 @@ abstract class Base implements Callable<Integer> {
 
     EngineListener listener() {
         Output o = output();
-        return new ConsoleProgress(o.terminal(), System.console() != null && !o.json(), Duration.ofSeconds(10));
+        boolean terminal = System.console() != null && !o.json();
+        return terminal ? new ConsoleProgress(o.terminal(), true, Duration.ofSeconds(10), new TerminalColumns(env))
+                : new ConsoleProgress(o.terminal(), false, Duration.ofSeconds(10));
     }
 
     RolloutPlan readPlan(Path file) throws Invalid {
@@ -183,16 +197,35 @@ abstract class Base implements Callable<Integer> {
         if (problem.isPresent()) throw new Invalid(List.of(new Problem(option, 0, option + " " + problem.get())));
     }
 
-    /** Who acts; a name from the environment that could not be printed safely is refused, naming the variable. */
+    private Actor actor;
+
+    /**
+     * Who is acting; when the name is a guess (a container without USER), says so once on stderr. A name from the
+     * environment that could not be printed safely is refused, naming the variable.
+     */
     Actor actor() throws Invalid {
-        Actor a = Actors.fromEnvironment(env);
-        var problem = io.stagedrollout.core.text.Printable.problem(a.name(), 100);
-        if (problem.isPresent()) {
-            String variable = Actors.NAME_VARIABLES.stream()
-                    .filter(v -> env.get(v) != null && env.get(v).startsWith(a.name())).findFirst().orElse("the actor name");
-            throw new Invalid(List.of(new Problem(variable, 0, "the actor name in " + variable + " " + problem.get())));
+        if (actor == null) {
+            Actors.Identified who = Actors.identify(env, System.getProperty("user.name"));
+            Actor a = who.actor();
+            var problem = io.stagedrollout.core.text.Printable.problem(a.name(), 100);
+            if (problem.isPresent()) {
+                String variable = Actors.NAME_VARIABLES.stream()
+                        .filter(v -> env.get(v) != null && env.get(v).trim().startsWith(a.name())).findFirst().orElse("the actor name");
+                throw new Invalid(List.of(new Problem(variable, 0, "the actor name in " + variable + " " + problem.get())));
+            }
+            if (who.note() != null) System.err.println("note: " + who.note());
+            actor = a;
         }
-        return a;
+        return actor;
+    }
+
+    /**
+     * Until closed: if the process is stopped (Ctrl-C, SIGTERM), say where the rollout was left and, when
+     * {@code resumable}, that this same command line goes on from there.
+     */
+    InterruptNotice interruptNotice(RolloutStore store, RolloutKey key, boolean resumable) {
+        List<String> args = resumable ? spec.root().commandLine().getParseResult().originalArgs() : null;
+        return new InterruptNotice(store, key, args, System.err, System.console() != null);
     }
 
     /** The exit code and result word for an engine result of a command that changes the rollout. */
@@ -205,14 +238,16 @@ abstract class Base implements Callable<Integer> {
         };
         String word = r.kind() == EngineResult.Kind.ALREADY_DONE ? "already-done"
                 : r.kind() == EngineResult.Kind.NOT_FOUND ? "not-found" : Output.resultFor(code, appliedWord);
-        return output().finish(name(), word, code, r.message(), r.state(), null);
+        String message = r.kind() == EngineResult.Kind.NOT_FOUND ? r.message() + lookedIn() : r.message();
+        return output().finish(name(), word, code, message, r.state(), null);
     }
 
     /** The exit code and result word for a command that drives the rollout (run, advance, status --wait). */
     int finishDriven(EngineResult r) {
         if (r.kind() == EngineResult.Kind.CONFLICT) return output().finish(name(), "conflict", ExitCode.CONFLICT, r.message(), r.state(), null);
         if (r.kind() == EngineResult.Kind.NOT_FOUND || r.kind() == EngineResult.Kind.INVALID) {
-            return output().finish(name(), "not-found", ExitCode.INVALID, r.message(), r.state(), null);
+            String message = r.kind() == EngineResult.Kind.NOT_FOUND ? r.message() + lookedIn() : r.message();
+            return output().finish(name(), "not-found", ExitCode.INVALID, message, r.state(), null);
         }
         int code = ExitCode.of(r.state());
         if (r.kind() == EngineResult.Kind.NOT_YET) {

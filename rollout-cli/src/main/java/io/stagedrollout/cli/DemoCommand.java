@@ -32,8 +32,16 @@ import picocli.CommandLine.Option;
 final class DemoCommand extends Base {
     static final RolloutKey KEY = new RolloutKey("demo", "local");
 
-    @Option(names = "--port", description = "Port of the demo service on 127.0.0.1 (default: any free port).")
-    int port;
+    /** Where `demo --serve` listens: the port the tour's plan (examples/tour/plan.yaml) reads. */
+    static final int TOUR_PORT = 18080;
+
+    @Option(names = "--port", description = "Port of the demo service on 127.0.0.1 (default: any free port; "
+            + "with --serve " + TOUR_PORT + ", the tour's).")
+    int port = -1;
+
+    @Option(names = "--serve", description = "Only run the demo service and its traffic, until Ctrl-C: the service the "
+            + "README's tour rolls out to (examples/tour/plan.yaml). Versions named …-bad fail --bad-error-rate of their requests.")
+    boolean serve;
 
     @Option(names = "--rps", description = "Requests per second of demo traffic (default: ${DEFAULT-VALUE}).", defaultValue = "200")
     int rps;
@@ -45,7 +53,10 @@ final class DemoCommand extends Base {
     int execute() throws Exception {
         if (rps < 50 || rps > 2000) throw new Invalid("--rps must be from 50 to 2000");
         if (!(badErrorRate > 0.05 && badErrorRate <= 1)) throw new Invalid("--bad-error-rate must be above the gate's max 0.05 and at most 1");
+        if (port < -1 || port > 65535) throw new Invalid("--port must be from 0 to 65535");
         PrintStream out = output().human();
+        if (serve) return serve(out);
+        if (port == -1) port = 0;
         try (RolloutStore store = openStore(); RolloutEngine engine = engine(store)) {
             Optional<RolloutState> before = store.read(KEY);
             if (before.isPresent() && before.get().status().isActive()) {
@@ -81,6 +92,28 @@ final class DemoCommand extends Base {
                                     : "the demo did not end as expected", second, null);
                 }
             }
+        }
+    }
+
+    /** The tour's service: stable 2.3.1, real traffic, deploys and reverts printed as they come, until stopped. */
+    private int serve(PrintStream out) throws Exception {
+        int at = port == -1 ? TOUR_PORT : port;
+        DemoService service;
+        try {
+            service = new DemoService(at, "2.3.1", Map.of(), 0.002);
+        } catch (java.net.BindException e) {
+            throw new Invalid("--port " + at + " is in use on 127.0.0.1 (another `rollout demo --serve`?)");
+        }
+        try (service; Traffic traffic = new Traffic(service.baseUrl() + "/", rps, 4)) {
+            service.badVersionsErr(badErrorRate).onChange(line -> out.println(Output.time(java.time.Instant.now()) + " " + line));
+            out.println("demo service on " + service.baseUrl() + " (stable 2.3.1), " + rps + " requests/s of real traffic; "
+                    + "Ctrl-C stops it");
+            out.println("  POST /admin/deploy moves traffic to a version (examples/tour/deploy.sh), /metrics counts "
+                    + "requests and errors by version, /healthz answers UP; versions named …-bad fail "
+                    + Math.round(badErrorRate * 100) + "% of their requests");
+            out.flush();
+            new java.util.concurrent.CountDownLatch(1).await(); // until the process is stopped
+            return ExitCode.OK;
         }
     }
 

@@ -27,11 +27,16 @@ final class HistoryCommand extends Base {
             }
             for (RolloutEvent e : events) {
                 // every field escaped: a newline in a name or reason must not forge a line of history
-                output().human().printf("%s  r%-4d %-10s %-18s %-22s %s%n", e.at(), e.revision(),
+                Object note = e.evidence().get("note");
+                output().human().printf("%s  r%-4d %-10s %-18s %-22s %s%s%n", Output.time(e.at()), e.revision(),
                         e.rolloutId() == null ? "-" : Printable.escape(e.rolloutId()), Printable.escape(e.type()),
-                        e.actor() == null ? "" : Printable.escape(e.actor().name() + "/" + e.actor().via()), Printable.escape(e.reason()));
+                        e.actor() == null ? "" : Printable.escape(e.actor().name() + "/" + e.actor().via()),
+                        e.reason() == null ? "" : Printable.escape(e.reason()),
+                        note == null || note.equals(e.reason()) ? "" : "  note: " + Printable.escape(String.valueOf(note)));
             }
-            if (events.isEmpty()) return output().finish(name(), "not-found", ExitCode.INVALID, "no history for " + key, null, null);
+            if (events.isEmpty()) {
+                return output().finish(name(), "not-found", ExitCode.INVALID, "no history for " + key + lookedIn(), null, null);
+            }
             return ExitCode.OK;
         }
     }

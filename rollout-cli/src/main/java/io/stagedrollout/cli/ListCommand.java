@@ -25,18 +25,21 @@ final class ListCommand extends Base {
                 ObjectNode extra = JsonNodeFactory.instance.objectNode();
                 ArrayNode a = extra.putArray("rollouts");
                 all.forEach(s -> a.add(StatusJson.rollout(s)));
-                return output().finish(name(), "applied", ExitCode.OK, all.size() + " rollouts", null, extra);
+                return output().finish(name(), "applied", ExitCode.OK, all.size() + " rollouts" + (all.isEmpty() ? lookedIn() : ""), null, extra);
             }
             // text needs a line per key: summaries, read without parsing plans, printed at once
             StringBuilder sb = new StringBuilder();
+            int shown = 0;
             for (RolloutSummary s : store.summaries()) {
                 if (active && !s.status().isActive()) continue;
                 pad(sb, s.key(), 36);
                 pad(sb, io.stagedrollout.core.text.Printable.escape(s.version()), 20);
                 pad(sb, s.status().name(), 18);
                 pad(sb, s.ring() == null ? "-" : io.stagedrollout.core.text.Printable.escape(s.ring()), 16);
-                sb.append(s.updatedAt()).append(System.lineSeparator());
+                sb.append(Output.time(s.updatedAt())).append(System.lineSeparator());
+                shown++;
             }
+            if (shown == 0) sb.append("no ").append(active ? "active " : "").append("rollouts").append(lookedIn()).append(System.lineSeparator());
             output().human().print(sb);
             output().human().flush();
             return ExitCode.OK;

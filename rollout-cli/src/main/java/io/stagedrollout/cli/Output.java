@@ -61,6 +61,11 @@ public final class Output {
         return rawHuman;
     }
 
+    /** A time for people: UTC to the second (JSON keeps the full precision). */
+    public static String time(java.time.Instant t) {
+        return t == null ? "-" : t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+
     /** The result word for the JSON contract. */
     public static String resultFor(int exitCode, String dflt) {
         return switch (exitCode) {
@@ -104,8 +109,9 @@ public final class Output {
             }
             return finish(command, "invalid", ExitCode.INVALID, headline, null, extra);
         }
-        err.println(Printable.escape(headline));
-        for (Problem p : problems) err.println("  - " + Printable.escape(p.toString()));
+        // one problem is said once; several get a headline and a list
+        err.println(Printable.escape(problems.size() == 1 ? problems.get(0).toString() : headline));
+        if (problems.size() > 1) for (Problem p : problems) err.println("  - " + Printable.escape(p.toString()));
         err.flush();
         return ExitCode.INVALID;
     }

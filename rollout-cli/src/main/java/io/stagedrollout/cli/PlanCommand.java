@@ -6,8 +6,13 @@ import io.stagedrollout.core.plan.Durations;
 import io.stagedrollout.core.plan.Ring;
 import io.stagedrollout.core.plan.RolloutPlan;
 import io.stagedrollout.core.store.StateJson;
+import io.stagedrollout.core.plan.ActionSpec;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import io.stagedrollout.core.planning.PlanCheck;
 import io.stagedrollout.core.planning.PlanningInputs;
 import io.stagedrollout.core.planning.PlanningReport;
@@ -38,10 +43,13 @@ final class PlanCommand extends Base {
         // gates whose ring cannot take enough measurements to exceed failureLimit: they can never fail
         java.util.List<String> cannotFail = io.stagedrollout.core.planning.MeasurementTimes.cannotFail(plan);
         Output o = output();
+        List<String> warnings = missingPrograms(plan, Path.of("").toAbsolutePath(), env.getOrDefault("PATH", ""));
         if (o.json()) {
             ObjectNode extra = JsonNodeFactory.instance.objectNode();
             extra.set("plan", StateJson.MAPPER.valueToTree(plan));
-            extra.set("warnings", StateJson.MAPPER.valueToTree(cannotFail));
+            var all = extra.putArray("warnings");
+            cannotFail.forEach(all::add);
+            warnings.forEach(all::add);
             if (check != null) extra.set("planning", StateJson.MAPPER.valueToTree(check));
             return o.finish(name(), "valid", ExitCode.OK, "the plan is valid", null, extra);
         }
@@ -61,6 +69,7 @@ final class PlanCommand extends Base {
             out.println("  no actions: deploys and reverts come from the CI step (e.g. a Jenkins canaryStage body)");
         }
         cannotFail.forEach(w -> out.println("  warning: " + w));
+        warnings.forEach(w -> System.err.println("warning: " + w));
         if (check != null) {
             out.println();
             check.lines().forEach(out::println);
@@ -68,6 +77,41 @@ final class PlanCommand extends Base {
             out.println("  (add a planning: section, or --requests-per-second and --baseline-error-rate, to check bake times and blast radius)");
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * Command actions whose program is not there: a path (it has a '/') that does not exist or cannot be run from
+     * {@code workDir} (actions run in the current directory), or a name that is on no directory of {@code path}.
+     * A warning, not an error: the plan may be checked on another machine than the one that runs it.
+     */
+    static List<String> missingPrograms(RolloutPlan plan, Path workDir, String path) {
+        List<String> warnings = new ArrayList<>();
+        for (ActionSpec a : plan.actions().values()) {
+            if (!"command".equals(a.kind()) || !(a.settings().get("command") instanceof List<?> argv) || argv.isEmpty()) continue;
+            String program = String.valueOf(argv.get(0));
+            String shown = new io.stagedrollout.core.plan.Problem("", 0, program).message();
+            try {
+                checkProgram(a.name(), program, shown, workDir, path, warnings);
+            } catch (java.nio.file.InvalidPathException e) {
+                warnings.add("actions." + a.name() + ": " + shown + " is not a valid program path");
+            }
+        }
+        return warnings;
+    }
+
+    private static void checkProgram(String action, String program, String shown, Path workDir, String path, List<String> warnings) {
+        if (program.contains("/")) {
+            Path p = workDir.resolve(program);
+            if (!Files.exists(p)) {
+                warnings.add("actions." + action + ": " + shown + " does not exist in " + workDir
+                        + " (command actions run in the current directory)");
+            } else if (!Files.isExecutable(p) || Files.isDirectory(p)) {
+                warnings.add("actions." + action + ": " + shown + " is not an executable file (chmod +x?)");
+            }
+        } else if (Arrays.stream(path.split(java.io.File.pathSeparator)).filter(d -> !d.isEmpty())
+                .map(d -> Path.of(d).resolve(program)).noneMatch(p -> Files.isExecutable(p) && !Files.isDirectory(p))) {
+            warnings.add("actions." + action + ": " + shown + " is not on the PATH");
+        }
     }
 
     private PlanningInputs planningInputs(RolloutPlan plan) throws Invalid {

@@ -29,7 +29,8 @@ final class RunCommand extends Base {
             throw new Invalid("the plan defines no actions: `rollout run` needs a deploy and a revert action "
                     + "(or drive the rings from your CI with start/advance and deploy there)");
         }
-        try (RolloutStore store = openStore(); var engine = engine(store, driver, false)) {
+        RolloutKey key = new RolloutKey(plan.service(), plan.environment());
+        try (RolloutStore store = openStore(); var engine = engine(store, driver, false); var notice = interruptNotice(store, key, true)) {
             EngineResult started = start.start(engine, plan, actor());
             if (started.kind() == EngineResult.Kind.CONFLICT) return finishChange(started, "applied");
             if (started.kind() == EngineResult.Kind.ALREADY_DONE && started.state().status().isTerminal()) {
@@ -43,8 +44,7 @@ final class RunCommand extends Base {
                         + "shell: " + io.stagedrollout.core.report.CommandHints.status(started.state()));
             }
             // bound to this rollout: if it is aborted or replaced meanwhile, this run stops instead of driving the next
-            return finishDriven(engine.run(new RolloutKey(plan.service(), plan.environment()),
-                    io.stagedrollout.core.machine.Target.id(started.state().id()), autoApprove, actor()));
+            return finishDriven(engine.run(key, io.stagedrollout.core.machine.Target.id(started.state().id()), autoApprove, actor()));
         }
     }
 }

@@ -53,14 +53,16 @@ final class StatusCommand extends Base {
             var listener = listener();
             Instant deadline = limit == null ? null : Instant.now().plus(limit);
             RolloutState st = s.get();
-            while (busy(st)) {
-                if (deadline != null && Instant.now().isAfter(deadline)) {
-                    return output().finish(name(), "waiting", ExitCode.WAITING, "still " + st.status() + " after " + timeout, st, null);
+            try (var notice = interruptNotice(store, key, false)) {
+                while (busy(st)) {
+                    if (deadline != null && Instant.now().isAfter(deadline)) {
+                        return output().finish(name(), "waiting", ExitCode.WAITING, "still " + st.status() + " after " + timeout, st, null);
+                    }
+                    listener.progress(st, Instant.now());
+                    Thread.sleep(1000);
+                    st = store.read(key).orElse(st);
+                    if (!target.matches(st)) return offTarget(store, key, st, target);
                 }
-                listener.progress(st, Instant.now());
-                Thread.sleep(1000);
-                st = store.read(key).orElse(st);
-                if (!target.matches(st)) return offTarget(store, key, st, target);
             }
             lease = store.leases().read(key).orElse(null);
             print(st, lease);

@@ -26,10 +26,12 @@ public final class DemoService implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Double> errorRates;
     private final double defaultErrorRate;
+    private volatile Double badErrorRate;
     private volatile String stableVersion;
     private volatile String canaryVersion;
     private volatile double canaryPercent;
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<String> onChange = line -> { };
 
     public DemoService(int port, String stableVersion, Map<String, Double> errorRates, double defaultErrorRate) throws IOException {
         this.stableVersion = stableVersion;
@@ -60,10 +62,23 @@ public final class DemoService implements AutoCloseable {
         boolean canary = canaryVersion != null && ThreadLocalRandom.current().nextDouble() * 100 < canaryPercent;
         String role = canary ? "canary" : "stable";
         String version = canary ? canaryVersion : stableVersion;
-        boolean error = ThreadLocalRandom.current().nextDouble() < errorRates.getOrDefault(version, defaultErrorRate);
+        boolean error = ThreadLocalRandom.current().nextDouble() < errorRate(version);
         counters.computeIfAbsent("http_requests_total{version=\"" + role + "\"}", k -> new AtomicLong()).incrementAndGet();
         if (error) counters.computeIfAbsent("http_requests_errors_total{version=\"" + role + "\"}", k -> new AtomicLong()).incrementAndGet();
         reply(ex, error ? 500 : 200, "text/plain", (error ? "error from " : "hello from ") + version + "\n");
+    }
+
+    /** The version's error rate: its own, else {@code badErrorRate} for a version named {@code …-bad}, else the default. */
+    private double errorRate(String version) {
+        Double own = errorRates.get(version);
+        if (own != null) return own;
+        return version != null && version.endsWith("-bad") && badErrorRate != null ? badErrorRate : defaultErrorRate;
+    }
+
+    /** Versions named {@code …-bad} fail this share of their requests (the tour's bad version). */
+    public DemoService badVersionsErr(double rate) {
+        this.badErrorRate = rate;
+        return this;
     }
 
     private void metrics(HttpExchange ex) throws IOException {
@@ -78,33 +93,89 @@ public final class DemoService implements AutoCloseable {
         reply(ex, 200, "application/json", "{\"status\":\"UP\",\"stable\":\"" + stableVersion + "\"}");
     }
 
+    /**
+     * {@code POST /admin/deploy}: the webhook action's JSON ({@code {"operation": "DEPLOY"|"REVERT", "rollout":
+     * {ROLLOUT_* values}}}), or a form ({@code operation=deploy|revert&version=…&percent=…}) as a deploy script sends
+     * with {@code curl --data-urlencode}.
+     */
     private void deploy(HttpExchange ex) throws IOException {
         if (!"POST".equals(ex.getRequestMethod())) {
             reply(ex, 405, "text/plain", "POST only\n");
             return;
         }
-        JsonNode body;
+        String op;
+        String version;
+        String percent;
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        if (type != null && type.startsWith("application/x-www-form-urlencoded")) {
+            Map<String, String> form = form(new String(ex.getRequestBody().readNBytes(4096), StandardCharsets.UTF_8));
+            op = form.getOrDefault("operation", "").toUpperCase(java.util.Locale.ROOT);
+            version = form.getOrDefault("version", "");
+            percent = form.getOrDefault("percent", "0");
+        } else {
+            JsonNode body;
+            try {
+                body = JSON.readTree(ex.getRequestBody());
+            } catch (IOException e) {
+                reply(ex, 400, "text/plain", "not JSON\n");
+                return;
+            }
+            op = body.path("operation").asText();
+            version = body.path("rollout").path("ROLLOUT_VERSION").asText();
+            percent = body.path("rollout").path("ROLLOUT_PERCENT").asText("0");
+        }
+        double share;
         try {
-            body = JSON.readTree(ex.getRequestBody());
-        } catch (IOException e) {
-            reply(ex, 400, "text/plain", "not JSON\n");
+            share = Double.parseDouble(percent.isEmpty() ? "0" : percent);
+        } catch (NumberFormatException e) {
+            reply(ex, 400, "text/plain", "percent is not a number\n");
             return;
         }
-        String op = body.path("operation").asText();
-        JsonNode r = body.path("rollout");
+        if (!(share >= 0 && share <= 100) || version.length() > 200) {
+            reply(ex, 400, "text/plain", "percent must be 0-100 and version at most 200 characters\n");
+            return;
+        }
+        String said;
         synchronized (this) {
             if ("DEPLOY".equals(op)) {
-                canaryVersion = r.path("ROLLOUT_VERSION").asText();
-                canaryPercent = Double.parseDouble(r.path("ROLLOUT_PERCENT").asText("0"));
+                // a version that had all the traffic and is followed by another one had become the stable version
+                if (canaryVersion != null && canaryPercent >= 100 && !canaryVersion.equals(version)) stableVersion = canaryVersion;
+                canaryVersion = version;
+                canaryPercent = share;
+                said = "deploy: " + version + " gets " + percent + "% of the traffic (stable " + stableVersion + ")";
             } else if ("REVERT".equals(op)) {
+                if (!version.isEmpty()) stableVersion = version;
                 canaryPercent = 0;
                 canaryVersion = null;
+                said = "revert: all traffic back to " + stableVersion;
             } else {
                 reply(ex, 400, "text/plain", "unknown operation\n");
                 return;
             }
         }
-        reply(ex, 200, "application/json", "{\"canary\":\"" + canaryVersion + "\",\"percent\":" + canaryPercent + "}");
+        onChange.accept(printable(said)); // versions come from outside: no raw control characters
+        reply(ex, 200, "application/json", "{\"canary\":" + JSON.writeValueAsString(canaryVersion) + ",\"percent\":" + canaryPercent + "}");
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> form = new java.util.HashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) continue;
+            form.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return form;
+    }
+
+    private static String printable(String s) {
+        return new io.stagedrollout.core.plan.Problem("", 0, s).message();
+    }
+
+    /** Told of every deploy and revert, in words (the tour's `demo --serve` prints them). */
+    public DemoService onChange(java.util.function.Consumer<String> listener) {
+        this.onChange = listener;
+        return this;
     }
 
     /** Once a rollout completes, the new version is the stable one and the canary role is empty. */

@@ -22,7 +22,7 @@ public record ActionEnvironment(Map<String, String> env, Path workDir, HttpClien
 
     public static ActionEnvironment system(Path workDir) {
         return new ActionEnvironment(System.getenv(), workDir,
-                HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build());
+                io.stagedrollout.core.net.LazyHttpClient.withConnectTimeout(java.time.Duration.ofSeconds(5)));
     }
 
     /**

@@ -130,7 +130,7 @@ public final class RolloutEngine implements AutoCloseable {
         this.listener = listener;
         var actions = runtime.actions();
         this.notifier = new Notifier(actions == null || actions.env() == null ? System.getenv() : actions.env(),
-                actions == null || actions.http() == null ? java.net.http.HttpClient.newHttpClient() : actions.http(),
+                actions == null || actions.http() == null ? io.stagedrollout.core.net.LazyHttpClient.ofDefaults() : actions.http(),
                 this::journalNotifyFailure, NOTIFY_DRAIN);
     }
 
@@ -588,7 +588,8 @@ public final class RolloutEngine implements AutoCloseable {
                 listener.progress(s, now);
                 Duration left = Duration.between(now, until);
                 pause(left.compareTo(PROGRESS_EVERY) < 0 ? left : PROGRESS_EVERY);
-                // someone else's decision (a rollback, an abort, a forced promote, a newer rollout) ends the wait
+                // someone else's decision (a rollback, an abort, a forced promote, a newer rollout) ends the wait:
+                // another shell's command is seen within a second, not at the next measurement
                 RolloutState current = store.read(key).orElse(null);
                 if (current == null || current.revision() != s.revision()) break;
             }

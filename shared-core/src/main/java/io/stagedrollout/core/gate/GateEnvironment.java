@@ -15,7 +15,7 @@ import java.util.Map;
 public record GateEnvironment(Map<String, String> env, Path workDir, HttpClient http, Clock clock) {
     public static GateEnvironment system(Path workDir) {
         return new GateEnvironment(System.getenv(), workDir,
-                HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build(), Clock.systemUTC());
+                io.stagedrollout.core.net.LazyHttpClient.withConnectTimeout(java.time.Duration.ofSeconds(5)), Clock.systemUTC());
     }
 
     /** The same environment on another clock (the engine's: a fake clock in a test must be the only clock). */

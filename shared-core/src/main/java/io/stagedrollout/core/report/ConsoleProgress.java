@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.function.IntSupplier;
 
 /**
  * Progress for people. On a terminal one status line is redrawn in place (ring i of N, exposure, bake time left,
@@ -20,13 +21,21 @@ public final class ConsoleProgress implements EngineListener {
     private final PrintStream out;
     private final boolean terminal;
     private final Duration plainEvery;
+    private final IntSupplier columns;
     private Instant lastPlain = Instant.EPOCH;
     private boolean lineOpen;
+    private long hintedRevision = -1;
 
     public ConsoleProgress(PrintStream out, boolean terminal, Duration plainEvery) {
+        this(out, terminal, plainEvery, () -> 80);
+    }
+
+    /** {@code columns}: the terminal's width, asked before each redraw (it may have been resized). */
+    public ConsoleProgress(PrintStream out, boolean terminal, Duration plainEvery, IntSupplier columns) {
         this.out = out;
         this.terminal = terminal;
         this.plainEvery = plainEvery;
+        this.columns = columns;
     }
 
     @Override
@@ -44,19 +53,42 @@ public final class ConsoleProgress implements EngineListener {
 
     @Override
     public synchronized void progress(RolloutState s, Instant now) {
-        String line = safe(describe(s, now));
         if (terminal) {
-            out.print("\r\033[K" + line);
+            if (s.status() == Status.AWAITING_APPROVAL && hintedRevision != s.revision()) {
+                // the commands are long: said once as a line of their own, so the redrawn line stays short
+                clearLine();
+                out.println(stamp(now) + " " + approvalHint(s));
+                hintedRevision = s.revision();
+            }
+            // never wider than the terminal: a wrapped line is not erased by \r and leaves copies behind
+            out.print("\r\033[K" + fit(safe(line(s, now, false)), columns.getAsInt() - 1));
             out.flush();
             lineOpen = true;
         } else if (Duration.between(lastPlain, now).compareTo(plainEvery) >= 0) {
             lastPlain = now;
-            out.println(stamp(now) + " " + line);
+            out.println(stamp(now) + " " + safe(describe(s, now)));
         }
+    }
+
+    /** {@code text} cut to {@code width} characters, the cut marked with an ellipsis. */
+    static String fit(String text, int width) {
+        int max = Math.max(width, 20);
+        if (text.codePointCount(0, text.length()) <= max) return text;
+        return text.substring(0, text.offsetByCodePoints(0, max - 1)) + "…";
+    }
+
+    /** What a person can do about a rollout that waits for them. */
+    static String approvalHint(RolloutState s) {
+        return safe("ring " + s.ringName() + " waits for a person (" + s.hold() + "): " + CommandHints.promote(s)
+                + "  |  " + CommandHints.rollback(s));
     }
 
     /** "ring 1/3 canary 5% · bake 4m10s left · error-rate 3✓ 0✗ · smoke 1✓". */
     public static String describe(RolloutState s, Instant now) {
+        return line(s, now, true);
+    }
+
+    private static String line(RolloutState s, Instant now, boolean withCommands) {
         var closed = io.stagedrollout.core.machine.RolloutMachine.waitingFor(s, now, java.util.List.of());
         if (closed.isPresent()) {
             var c = closed.get();
@@ -73,8 +105,8 @@ public final class ConsoleProgress implements EngineListener {
             Duration left = Duration.between(now, s.bakeEndsAt());
             sb.append(" · bake ").append(left.isNegative() ? "ending" : Durations.format(left.truncatedTo(ChronoUnit.SECONDS)) + " left");
         } else if (s.status() == Status.AWAITING_APPROVAL) {
-            sb.append(" · waiting for a person (").append(s.hold()).append("): ").append(CommandHints.promote(s))
-                    .append("  |  ").append(CommandHints.rollback(s));
+            sb.append(" · waiting for a person (").append(s.hold()).append(")");
+            if (withCommands) sb.append(": ").append(CommandHints.promote(s)).append("  |  ").append(CommandHints.rollback(s));
         } else {
             sb.append(" · ").append(s.status());
         }

@@ -1,0 +1,90 @@
+package io.stagedrollout.cli;
+
+import io.stagedrollout.cli.demo.DemoService;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+
+/**
+ * The workload the {@code ./rollout} launcher records a start-up archive from (JDK 25: an AOT cache, JDK 17: an
+ * AppCDS archive): the everyday commands, run in this JVM against a throw-away store and a local service, so that
+ * the classes they load (and on JDK 25 how they were linked and profiled) are ready at the next start. Touches
+ * nothing outside a temporary directory; prints nothing.
+ */
+@Command(name = StartupTraining.NAME, hidden = true, description = "Record what the everyday commands load (used by the launcher).")
+final class StartupTraining implements Callable<Integer> {
+    static final String NAME = "train-startup-cache";
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("rollout-training");
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        try (DemoService service = new DemoService(0, "1.0.0", Map.of(), 0.0)) {
+            Path plan = Files.writeString(dir.resolve("plan.yaml"), """
+                    service: training
+                    environment: local
+                    rings:
+                      - {name: canary, exposure: 10%%, bake: 0s, gates: [health, errors], approval: manual}
+                      - {name: everyone, exposure: 100%%, bake: 0s, gates: [health]}
+                    gates:
+                      health: {kind: http, url: "%1$s/healthz", expectStatus: 200, timeout: 2s}
+                      errors: {kind: metrics, endpoint: "%1$s/metrics", errors: 'http_requests_errors_total', total: 'http_requests_total', max: 0.05, dryRun: true}
+                    actions:
+                      deploy: {kind: command, command: ["true"]}
+                      revert: {kind: command, command: ["true"]}
+                    planning: {requestsPerSecond: 100, baselineErrorRate: 0.01}
+                    """.formatted(service.baseUrl()));
+            String store = dir.resolve("state").toString();
+            String key = "training/local";
+            List<String[]> commands = new ArrayList<>(List.of(
+                    new String[] {"--help"},
+                    new String[] {"status", "--help"},
+                    new String[] {"statsu"},
+                    new String[] {"plan", plan.toString()},
+                    new String[] {"plan", plan.toString(), "--output", "json"},
+                    new String[] {"start", plan.toString(), "--version", "1.0.1", "--stable-version", "1.0.0"},
+                    new String[] {"status", "--rollout", key},
+                    new String[] {"status", "--rollout", key, "--output", "json"},
+                    new String[] {"advance", "--rollout", key, "--output", "json"},
+                    new String[] {"status", "--rollout", key},
+                    new String[] {"promote", "--rollout", key, "--ring", "canary", "--note", "training"},
+                    new String[] {"advance", "--rollout", key},
+                    new String[] {"history", "--rollout", key},
+                    new String[] {"list"},
+                    new String[] {"list", "--output", "json"},
+                    new String[] {"report", "--rollout", key, "--format", "markdown"},
+                    new String[] {"rollback", "--rollout", key, "--reason", "training"},
+                    new String[] {"run", plan.toString(), "--version", "1.0.2", "--auto-approve"}));
+            System.setOut(nowhere);
+            System.setErr(nowhere);
+            for (String[] c : commands) {
+                String[] args = Stream.concat(Stream.of(c), Stream.of("--state-dir", store)).toArray(String[]::new);
+                if (c[0].startsWith("-") || c[0].equals("statsu")) args = c;
+                RolloutCommand.execute(args);
+            }
+            return ExitCode.OK;
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            delete(dir);
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}
