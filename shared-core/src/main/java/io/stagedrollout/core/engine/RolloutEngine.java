@@ -443,16 +443,25 @@ public final class RolloutEngine implements AutoCloseable {
 
     private Measurement measure(RolloutState s, GateSpec spec, GateProgress p) throws InterruptedException {
         String probeKey = s.id() + "/" + s.ringIndex() + "/" + spec.name();
-        GateProbe probe = probes.computeIfAbsent(probeKey, k -> GateKinds.find(spec.kind())
-                .orElseThrow(() -> new IllegalStateException("gate kind " + spec.kind() + " is not available in this build"))
-                .open(spec, runtime.gates()));
+        GateProbe probe;
+        try {
+            // a probe that cannot be set up (a refused setting, a kind missing from this build) is not cached, so the
+            // next interval tries again, and it counts as an error: never a pass, and never a crash of the driver
+            probe = probes.computeIfAbsent(probeKey, k -> GateKinds.find(spec.kind())
+                    .orElseThrow(() -> new IllegalStateException("gate kind " + spec.kind() + " is not available in this build"))
+                    .open(spec, runtime.gates()));
+        } catch (RuntimeException e) {
+            return Measurement.error(spec.name(), clock.instant(), "the " + spec.kind() + " probe could not be set up: "
+                    + io.stagedrollout.core.text.Redact.text(String.valueOf(e.getMessage())));
+        }
         MeasureContext ctx = new MeasureContext(RolloutVariables.forRing(s, s.ringIndex()), s.bakeStartedAt(),
                 clock.instant(), p.last() == null ? List.of() : List.of(p.last()));
         try {
             return probe.measure(ctx);
         } catch (RuntimeException e) {
             // a probe bug must not pass a gate: it is broken data
-            return Measurement.error(spec.name(), clock.instant(), "the " + spec.kind() + " probe failed: " + e);
+            return Measurement.error(spec.name(), clock.instant(), "the " + spec.kind() + " probe failed: "
+                    + io.stagedrollout.core.text.Redact.text(e.toString()));
         }
     }
 

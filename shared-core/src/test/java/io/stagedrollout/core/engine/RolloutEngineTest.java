@@ -208,4 +208,33 @@ class RolloutEngineTest {
         assertThat(e.start(plan("exit 0", ""), "2.1.0", null, ALICE).state().stableVersion()).isEqualTo("2.0.0");
         assertThat(types(e)).startsWith(EventType.STARTED).contains(EventType.COMPLETED).endsWith(EventType.STARTED);
     }
+
+    @Test
+    void aGateThatCannotBeSetUpCountsAsAnErrorAndNeverPassesOrCrashesTheDriver() throws Exception {
+        // a plan stored by an older release whose judge gate this release refuses (no metrics): open() throws
+        RolloutPlan valid = TestRollouts.plan("""
+                service: checkout
+                environment: production
+                rings: [{name: all, exposure: 100%, bake: 1m, gates: [j]}]
+                gates:
+                  j: {kind: judge, interval: 30s, consecutiveErrorLimit: 1, onError: revert,
+                      metrics: [{name: p99, source: {kind: file, path: samples.jsonl}}]}
+                actions:
+                  deploy: {kind: command, command: [sh, -c, 'echo "deploy $ROLLOUT_VERSION" >> "$LOG"'], passEnv: [LOG]}
+                  revert: {kind: command, command: [sh, -c, 'echo "revert $ROLLOUT_VERSION" >> "$LOG"'], passEnv: [LOG]}
+                """);
+        var j = valid.gates().get("j");
+        var broken = new io.stagedrollout.core.plan.GateSpec(j.name(), j.kind(), j.interval(), j.count(), j.initialDelay(),
+                j.failureLimit(), j.inconclusiveLimit(), j.consecutiveErrorLimit(), j.dryRun(), java.util.Map.of("metrics", List.of()),
+                j.onError());
+        RolloutPlan p = new RolloutPlan(valid.service(), valid.environment(), valid.strategy(), valid.rings(),
+                java.util.Map.of("j", broken), valid.actions());
+        RolloutEngine e = engine();
+        e.start(p, "2.0.0", "1.0.0", ALICE);
+        EngineResult r = e.advance(KEY, ALICE);
+        assertThat(e.history(KEY)).filteredOn(ev -> ev.type().equals(EventType.MEASURED)).isNotEmpty()
+                .allSatisfy(ev -> assertThat(ev.reason()).contains("could not be set up", "invalid judge gate j"));
+        assertThat(r.state().status()).isEqualTo(Status.ROLLED_BACK);
+        assertThat(log()).containsExactly("deploy 2.0.0", "revert 1.0.0");
+    }
 }
