@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /** {@code rollout}: the root command and its global options, accepted before or after the subcommand. */
-@Command(name = "rollout", mixinStandardHelpOptions = true, version = "rollout 0.1.0",
+@Command(name = "rollout", mixinStandardHelpOptions = true, versionProvider = RolloutCommand.Version.class,
         description = "Take a new version to production ring by ring, judge each ring by its gates, revert by itself.",
         footer = {"", "`rollout help COMMAND` or `rollout COMMAND --help` describes a command; "
                 + "`source <(rollout completion bash)` completes commands and options in bash and zsh."},
@@ -29,6 +29,16 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "5:conflict: another rollout is active, the expected ring or rollout (--rollout-id) is not the current one, another driver holds the lease, or the key's last rollout FAILED and needs `rollout resolve`",
                 "6:the revert failed (status FAILED): production state unknown, a person must resolve it"})
 public final class RolloutCommand implements Callable<Integer> {
+    /** The version the JAR was built as (its manifest), so `rollout --version` names the build that runs. */
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = RolloutCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"rollout " + (v == null ? "(development build, not from a packaged JAR)" : v),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor", "?") + ")"};
+        }
+    }
+
     /**
      * The subcommands by name, in the order help lists them. Only the one that runs is loaded and modelled by
      * picocli (each command's annotations are read by reflection: BENCHMARKS.md, "CLI start-up"); help, completion

@@ -148,4 +148,12 @@ class HelpAndErrorsTest {
         Map<String, Class<?>> all = RolloutCommand.COMMANDS;
         assertThat(all).containsKeys("status", "completion", StartupTraining.NAME);
     }
+
+    @Test
+    void versionNamesTheBuildOfThePackagedJar() throws Exception {
+        Cli.Result r = new Cli(dir, Map.of()).run("--version");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        // the POM's version, from the JAR's manifest: never a number written into the source by hand
+        assertThat(r.out()).startsWith("rollout " + System.getProperty("project.version", "0.1.0-SNAPSHOT")).contains("Java ");
+    }
 }

@@ -30,8 +30,8 @@ class ResolveAndStableVersionTest {
                 rings:
                   - {name: everyone, exposure: 100%, bake: 0s}
                 actions:
-                  deploy: {kind: command, command: [sh, -c, 'echo "deploy $ROLLOUT_VERSION stable=$ROLLOUT_STABLE_VERSION" >> "$LOG"']}
-                  revert: {kind: command, command: [sh, -c, 'REVERT']}
+                  deploy: {kind: command, command: [sh, -c, 'echo "deploy $ROLLOUT_VERSION stable=$ROLLOUT_STABLE_VERSION" >> "$LOG"'], passEnv: [LOG]}
+                  revert: {kind: command, command: [sh, -c, 'REVERT'], passEnv: [LOG]}
                 """.replace("REVERT", revert);
     }
 
