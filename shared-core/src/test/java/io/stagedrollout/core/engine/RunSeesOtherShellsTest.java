@@ -86,7 +86,11 @@ class RunSeesOtherShellsTest {
     @Test
     void aRollbackFromAnotherShellStopsTheBakeWithinASecond() throws Exception {
         AtomicReference<Instant> rolledBackAt = new AtomicReference<>();
-        RolloutEngine run = engine(otherShellAfterTenSeconds(rolledBackAt, other -> other.rollback(KEY, "pager", BOB, true)));
+        // the other shell runs inside this test's thread, so it cannot wait for the lease the run holds (a real
+        // `rollback` would, in its own process): it records the rollback and leaves the revert to the driver
+        RolloutEngine run = engine(otherShellAfterTenSeconds(rolledBackAt, other -> other
+                .asDriver("rollout rollback (bob)", LeasePolicy.DEFAULT.withRollbackWait(Duration.ZERO))
+                .rollback(KEY, "pager", BOB, true)));
         run.start(TestRollouts.plan(PLAN), "2.0.0", "1.0.0", ALICE);
 
         EngineResult r = run.run(KEY, false, ALICE);

@@ -60,8 +60,9 @@ class ConsoleProgressTest {
         ConsoleProgress p = new ConsoleProgress(out, true, Duration.ofSeconds(10), () -> 60);
         for (int i = 0; i < 5; i++) p.progress(waitingForApproval(7), T0.plusSeconds(i));
 
-        assertThat(printed().split("rollout promote --rollout checkout/production --ring early-adopters", -1)).hasSize(2);
-        assertThat(printed()).contains("rollout rollback --rollout checkout/production --reason ...\n");
+        // the commands name this rollout's id, so one pasted later can never act on a newer rollout
+        assertThat(printed().split(java.util.regex.Pattern.quote(CommandHints.promote(waitingForApproval(7))), -1)).hasSize(2);
+        assertThat(printed()).contains(CommandHints.rollback(waitingForApproval(7)) + "\n").contains("--rollout-id");
         p.progress(waitingForApproval(8), T0.plusSeconds(9)); // held again, later: said again
         assertThat(printed().split("rollout promote --rollout", -1)).hasSize(3);
     }
@@ -73,8 +74,8 @@ class ConsoleProgressTest {
         p.progress(waitingForApproval(7), T0.plusSeconds(1)); // within plainEvery: not repeated
 
         assertThat(printed()).doesNotContain("\r").doesNotContain("\033")
-                .isEqualTo("2026-11-26T10:00:00Z ring 2/3 early-adopters 25% · waiting for a person (approval): rollout promote "
-                        + "--rollout checkout/production --ring early-adopters  |  rollout rollback --rollout checkout/production --reason ...\n");
+                .isEqualTo("2026-11-26T10:00:00Z ring 2/3 early-adopters 25% · waiting for a person (approval): "
+                        + CommandHints.promote(waitingForApproval(7)) + "  |  " + CommandHints.rollback(waitingForApproval(7)) + "\n");
     }
 
     @Test
