@@ -1,7 +1,9 @@
 package io.stagedrollout.core.judge.sequential;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -11,9 +13,10 @@ import java.util.Set;
  * scrapes separate series (OpenMetrics), each series' value so that deltas are taken per series. A counter sums the
  * series of many processes; when one restarts its series drops to zero while the sum may still grow, which would
  * hide that process's errors. Per series, as Prometheus' {@code increase()} does, a drop means "restarted from zero".
+ * Shared by both sources: OpenMetrics scrapes, and Prometheus queries that return series rather than one sum.
  *
- * @param series the values per series, or null when the source gives only sums (Prometheus queries, or data kept by
- *               an older version)
+ * @param series the values per series, or null when the source gives only sums (aggregated Prometheus queries, or
+ *               data kept by an older version)
  */
 record Counters(double canaryRequests, double canaryErrors, double baselineRequests, double baselineErrors, Instant at,
                 Series series) {
@@ -34,14 +37,35 @@ record Counters(double canaryRequests, double canaryErrors, double baselineReque
         this(canaryRequests, canaryErrors, baselineRequests, baselineErrors, at, null);
     }
 
-    /** The value of each series of the four counters, keyed by a short hash of the series (see {@link OpenMetricsCounters#key}). */
+    /**
+     * The value of each series of the four counters, keyed by a short hash of the series (see {@link #key}); a counter
+     * read as one aggregated number (a Prometheus {@code sum(...)} or scalar) has null instead, and is diffed as a sum.
+     */
     record Series(Map<String, Double> canaryRequests, Map<String, Double> canaryErrors,
                   Map<String, Double> baselineRequests, Map<String, Double> baselineErrors) {
         Series {
-            canaryRequests = Map.copyOf(canaryRequests);
-            canaryErrors = Map.copyOf(canaryErrors);
-            baselineRequests = Map.copyOf(baselineRequests);
-            baselineErrors = Map.copyOf(baselineErrors);
+            canaryRequests = canaryRequests == null ? null : Map.copyOf(canaryRequests);
+            canaryErrors = canaryErrors == null ? null : Map.copyOf(canaryErrors);
+            baselineRequests = baselineRequests == null ? null : Map.copyOf(baselineRequests);
+            baselineErrors = baselineErrors == null ? null : Map.copyOf(baselineErrors);
+        }
+
+        /** Null when no counter has series. */
+        static Series ofNullable(Map<String, Double> cr, Map<String, Double> ce, Map<String, Double> br, Map<String, Double> be) {
+            return cr == null && ce == null && br == null && be == null ? null : new Series(cr, ce, br, be);
+        }
+    }
+
+    /**
+     * A series' key in the kept data: 16 hex digits of the SHA-256 of its identity, so the data stays small whatever
+     * the labels hold, and no label value (which an endpoint controls) reaches the journal.
+     */
+    static String key(String identity) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 
@@ -63,20 +87,23 @@ record Counters(double canaryRequests, double canaryErrors, double baselineReque
      * @throws IllegalArgumentException when a summed counter went down or errors exceed requests
      */
     Interval since(Counters earlier) {
-        if (series != null && earlier.series != null) {
-            Set<String> restarted = new HashSet<>();
-            Set<String> vanished = new HashSet<>();
-            long cr = delta(series.canaryRequests, earlier.series.canaryRequests, restarted, vanished);
-            long ce = delta(series.canaryErrors, earlier.series.canaryErrors, restarted, vanished);
-            long br = delta(series.baselineRequests, earlier.series.baselineRequests, restarted, vanished);
-            long be = delta(series.baselineErrors, earlier.series.baselineErrors, restarted, vanished);
-            return new Interval(new IntervalCounts(cr, ce, br, be), restarted.size(), vanished.size());
-        }
-        long cr = delta(canaryRequests, earlier.canaryRequests, "canary requests");
-        long ce = delta(canaryErrors, earlier.canaryErrors, "canary errors");
-        long br = delta(baselineRequests, earlier.baselineRequests, "baseline requests");
-        long be = delta(baselineErrors, earlier.baselineErrors, "baseline errors");
-        return new Interval(new IntervalCounts(cr, ce, br, be), 0, 0);
+        Set<String> restarted = new HashSet<>();
+        Set<String> vanished = new HashSet<>();
+        Series n = series == null ? new Series(null, null, null, null) : series;
+        Series b = earlier.series == null ? new Series(null, null, null, null) : earlier.series;
+        long cr = delta(canaryRequests, earlier.canaryRequests, n.canaryRequests, b.canaryRequests, "canary requests", restarted, vanished);
+        long ce = delta(canaryErrors, earlier.canaryErrors, n.canaryErrors, b.canaryErrors, "canary errors", restarted, vanished);
+        long br = delta(baselineRequests, earlier.baselineRequests, n.baselineRequests, b.baselineRequests, "baseline requests", restarted, vanished);
+        long be = delta(baselineErrors, earlier.baselineErrors, n.baselineErrors, b.baselineErrors, "baseline errors", restarted, vanished);
+        return new Interval(new IntervalCounts(cr, ce, br, be), restarted.size(), vanished.size());
+    }
+
+    /** Per series when both readings have this counter's series, otherwise the sums'. */
+    private static long delta(double now, double before, Map<String, Double> nowSeries, Map<String, Double> beforeSeries,
+                              String what, Set<String> restarted, Set<String> vanished) {
+        return nowSeries != null && beforeSeries != null
+                ? delta(nowSeries, beforeSeries, restarted, vanished)
+                : delta(now, before, what);
     }
 
     private static long delta(Map<String, Double> now, Map<String, Double> before, Set<String> restarted, Set<String> vanished) {
@@ -113,10 +140,10 @@ record Counters(double canaryRequests, double canaryErrors, double baselineReque
         data.put(AT, at.toString());
         if (series != null) {
             Map<String, Object> s = new LinkedHashMap<>();
-            s.put(CANARY_REQUESTS, new LinkedHashMap<>(series.canaryRequests));
-            s.put(CANARY_ERRORS, new LinkedHashMap<>(series.canaryErrors));
-            s.put(BASELINE_REQUESTS, new LinkedHashMap<>(series.baselineRequests));
-            s.put(BASELINE_ERRORS, new LinkedHashMap<>(series.baselineErrors));
+            if (series.canaryRequests != null) s.put(CANARY_REQUESTS, new LinkedHashMap<>(series.canaryRequests));
+            if (series.canaryErrors != null) s.put(CANARY_ERRORS, new LinkedHashMap<>(series.canaryErrors));
+            if (series.baselineRequests != null) s.put(BASELINE_REQUESTS, new LinkedHashMap<>(series.baselineRequests));
+            if (series.baselineErrors != null) s.put(BASELINE_ERRORS, new LinkedHashMap<>(series.baselineErrors));
             data.put(SERIES, s);
         }
     }
@@ -139,13 +166,17 @@ record Counters(double canaryRequests, double canaryErrors, double baselineReque
         return null;
     }
 
+    /** A counter without kept series is diffed as a sum; any damaged entry distrusts them all. */
     private static Series seriesFrom(Object kept) {
         if (!(kept instanceof Map<?, ?> s)) return null;
-        Map<String, Double> cr = values(s.get(CANARY_REQUESTS));
-        Map<String, Double> ce = values(s.get(CANARY_ERRORS));
-        Map<String, Double> br = values(s.get(BASELINE_REQUESTS));
-        Map<String, Double> be = values(s.get(BASELINE_ERRORS));
-        return cr == null || ce == null || br == null || be == null ? null : new Series(cr, ce, br, be);
+        Map<String, Map<String, Double>> read = new HashMap<>();
+        for (String counter : List.of(CANARY_REQUESTS, CANARY_ERRORS, BASELINE_REQUESTS, BASELINE_ERRORS)) {
+            if (!s.containsKey(counter)) continue;
+            Map<String, Double> v = values(s.get(counter));
+            if (v == null) return null;
+            read.put(counter, v);
+        }
+        return Series.ofNullable(read.get(CANARY_REQUESTS), read.get(CANARY_ERRORS), read.get(BASELINE_REQUESTS), read.get(BASELINE_ERRORS));
     }
 
     private static Map<String, Double> values(Object o) {

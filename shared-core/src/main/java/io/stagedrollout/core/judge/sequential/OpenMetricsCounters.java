@@ -10,10 +10,6 @@ import java.net.http.HttpRequest;
 import io.stagedrollout.core.http.BoundedHttp;
 import io.stagedrollout.core.text.Redact;
 import java.time.Instant;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -64,7 +60,7 @@ final class OpenMetricsCounters implements CounterSource {
     }
 
     /**
-     * Each matching series' value, keyed by {@link #key}: the interval is taken per series so that a restarted
+     * Each matching series' value, keyed by {@link Counters#key}: the interval is taken per series so that a restarted
      * process's series counts from zero. More than {@link Counters#MAX_SERIES} series is an error, not a pass.
      */
     private static Map<String, Double> series(String body, OpenMetrics.Selector sel, String text, String url) throws CounterException {
@@ -79,7 +75,7 @@ final class OpenMetricsCounters implements CounterSource {
                     + Counters.MAX_SERIES + " the sequential gate follows one by one; select fewer (aggregate them in the exporter or a recording rule)");
         }
         Map<String, Double> out = new LinkedHashMap<>();
-        for (var e : found.entrySet()) out.merge(key(e.getKey()), finite(e.getValue(), url), Double::sum);
+        for (var e : found.entrySet()) out.merge(Counters.key(e.getKey()), finite(e.getValue(), url), Double::sum);
         return out;
     }
 
@@ -87,19 +83,6 @@ final class OpenMetricsCounters implements CounterSource {
         double sum = 0;
         for (double v : series.values()) sum += v;
         return sum;
-    }
-
-    /**
-     * A series' key in the kept data: 16 hex digits of the SHA-256 of its identity, so the data stays small whatever
-     * the labels hold, and no label value (which an endpoint controls) reaches the journal.
-     */
-    static String key(String identity) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(h, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 
     private static double finite(double v, String url) throws CounterException {

@@ -44,4 +44,20 @@ class CountersTest {
         new Counters(1001, 0, 1, 0, AT, new Counters.Series(many, Map.of(), Map.of("dd", 1.0), Map.of())).writeTo(data);
         assertThat(Counters.readFrom(data).series()).isNull();
     }
+
+    @Test
+    void aCounterReadAsOneNumberIsDiffedAsASumWhileTheOthersGoPerSeries() {
+        Counters before = new Counters(30, 3, 100, 1, AT, new Counters.Series(Map.of("aa", 20.0, "bb", 10.0), null,
+                Map.of("dd", 100.0), Map.of("ee", 1.0)));
+        // bb restarted (10 -> 4); the canary errors, one number, went down: that counter cannot tell, so it refuses
+        Counters wentDown = new Counters(29, 2, 150, 2, AT, new Counters.Series(Map.of("aa", 25.0, "bb", 4.0), null,
+                Map.of("dd", 150.0), Map.of("ee", 2.0)));
+        Counters grew = new Counters(29, 5, 150, 2, AT, new Counters.Series(Map.of("aa", 25.0, "bb", 4.0), null,
+                Map.of("dd", 150.0), Map.of("ee", 2.0)));
+
+        assertThat(grew.since(before).counts()).isEqualTo(new IntervalCounts(9, 2, 50, 1));
+        assertThat(grew.since(before).restartedSeries()).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> wentDown.since(before))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("canary errors counter went down");
+    }
 }
