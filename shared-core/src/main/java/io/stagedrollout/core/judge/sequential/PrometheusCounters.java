@@ -109,7 +109,7 @@ final class PrometheusCounters implements CounterSource {
                 }
                 if (result.size() > Counters.MAX_SERIES) {
                     throw new CounterException(promql + " returned " + result.size() + " series, more than the "
-                            + Counters.MAX_SERIES + " the sequential gate follows one by one; select fewer or aggregate them (sum by ...)");
+                            + Counters.MAX_SERIES + " the sequential gate follows one by one; select fewer, or wrap it in sum(...)");
                 }
                 boolean counterSeries = true;
                 for (JsonNode r : result) counterSeries &= r.path("metric").has("__name__");
