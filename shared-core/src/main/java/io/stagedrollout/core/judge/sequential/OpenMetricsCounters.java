@@ -10,11 +10,13 @@ import java.net.http.HttpRequest;
 import io.stagedrollout.core.http.BoundedHttp;
 import io.stagedrollout.core.text.Redact;
 import java.time.Instant;
-import java.util.OptionalDouble;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Counters scraped from OpenMetrics / Prometheus text endpoints: one endpoint serving both versions' series (told
- * apart by labels), or one per side. An endpoint serving both sides is scraped once per reading.
+ * apart by labels), or one per side. An endpoint serving both sides is scraped once per reading. Each counter keeps
+ * the value of every series it sums, so intervals are taken per series (see {@link Counters#since}).
  */
 final class OpenMetricsCounters implements CounterSource {
     private final SequentialSettings s;
@@ -39,31 +41,48 @@ final class OpenMetricsCounters implements CounterSource {
         String cBody = scrape(cUrl);
         String bBody = bUrl.equals(cUrl) ? cBody : scrape(bUrl);
         Instant at = env.clock().instant();
-        double cr = required(cBody, s.canaryScrape().requests(), s.canaryScrape().requestsText(), cUrl);
-        double ce = optional(cBody, s.canaryScrape().errors(), cUrl);
-        double br = required(bBody, s.baselineScrape().requests(), s.baselineScrape().requestsText(), bUrl);
-        double be = optional(bBody, s.baselineScrape().errors(), bUrl);
-        return new Counters(cr, ce, br, be, at);
+        Map<String, Double> cr = required(cBody, s.canaryScrape().requests(), s.canaryScrape().requestsText(), cUrl);
+        Map<String, Double> ce = optional(cBody, s.canaryScrape().errors(), s.canaryScrape().errorsText(), cUrl);
+        Map<String, Double> br = required(bBody, s.baselineScrape().requests(), s.baselineScrape().requestsText(), bUrl);
+        Map<String, Double> be = optional(bBody, s.baselineScrape().errors(), s.baselineScrape().errorsText(), bUrl);
+        return new Counters(sum(cr), sum(ce), sum(br), sum(be), at, new Counters.Series(cr, ce, br, be));
     }
 
-    private static double required(String body, OpenMetrics.Selector sel, String text, String url) throws CounterException {
-        OptionalDouble v = sum(body, sel, url);
+    private static Map<String, Double> required(String body, OpenMetrics.Selector sel, String text, String url) throws CounterException {
+        Map<String, Double> v = series(body, sel, text, url);
         if (v.isEmpty()) throw new CounterException(url + " exposes no series matching " + text);
-        return finite(v.getAsDouble(), url);
+        return v;
     }
 
     /** An error series that does not exist yet means no error was counted yet: many exporters create it lazily. */
-    private static double optional(String body, OpenMetrics.Selector sel, String url) throws CounterException {
-        OptionalDouble v = sum(body, sel, url);
-        return v.isEmpty() ? 0 : finite(v.getAsDouble(), url);
+    private static Map<String, Double> optional(String body, OpenMetrics.Selector sel, String text, String url) throws CounterException {
+        return series(body, sel, text, url);
     }
 
-    private static OptionalDouble sum(String body, OpenMetrics.Selector sel, String url) throws CounterException {
+    /**
+     * Each matching series' value, keyed by {@link Counters#key}: the interval is taken per series so that a restarted
+     * process's series counts from zero. More than {@link Counters#MAX_SERIES} series is an error, not a pass.
+     */
+    private static Map<String, Double> series(String body, OpenMetrics.Selector sel, String text, String url) throws CounterException {
+        Map<String, Double> found;
         try {
-            return OpenMetrics.sum(body, sel);
+            found = OpenMetrics.series(body, sel);
         } catch (OpenMetrics.Malformed e) {
             throw new CounterException(Redact.url(url) + ": " + e.getMessage());
         }
+        if (found.size() > Counters.MAX_SERIES) {
+            throw new CounterException(Redact.url(url) + ": " + found.size() + " series match " + text + ", more than the "
+                    + Counters.MAX_SERIES + " the sequential gate follows one by one; select fewer (aggregate them in the exporter or a recording rule)");
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (var e : found.entrySet()) out.merge(Counters.key(e.getKey()), finite(e.getValue(), url), Double::sum);
+        return out;
+    }
+
+    private static double sum(Map<String, Double> series) {
+        double sum = 0;
+        for (double v : series.values()) sum += v;
+        return sum;
     }
 
     private static double finite(double v, String url) throws CounterException {

@@ -54,17 +54,18 @@ final class SequentialProbe implements GateProbe {
         } catch (CounterSource.CounterException e) {
             return carry(Outcome.ERROR, null, e.getMessage() + "; the test keeps its " + history.size() + " intervals", history, last);
         }
-        IntervalCounts interval;
+        Counters.Interval counted;
         try {
-            interval = now.since(from);
+            counted = now.since(from);
         } catch (IllegalArgumentException e) {
             // the new counters become the reference; only this interval is lost
             return carry(Outcome.ERROR, null, e.getMessage() + ": this interval is skipped", history, now);
         }
+        IntervalCounts interval = counted.counts();
         history.add(interval);
         SequentialAnalysis a = SequentialAnalysis.of(history, s.alpha(), s.minEffect(), s.direction());
         String thisInterval = "; this interval: canary " + interval.canaryErrors() + "/" + interval.canaryRequests()
-                + ", baseline " + interval.baselineErrors() + "/" + interval.baselineRequests() + restartNote;
+                + ", baseline " + interval.baselineErrors() + "/" + interval.baselineRequests() + counted.note() + restartNote;
         Outcome outcome;
         String summary;
         if (a.regressionDetected()) {

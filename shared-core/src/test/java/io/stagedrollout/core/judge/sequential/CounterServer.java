@@ -16,6 +16,8 @@ final class CounterServer implements AutoCloseable {
     volatile int status = 200;
     volatile boolean withErrorSeries = true;
     volatile String lastAuthorization;
+    /** When set, served as is instead of the four counters (tests that need many series). */
+    volatile String exposition;
 
     CounterServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -28,7 +30,7 @@ final class CounterServer implements AutoCloseable {
                 canaryErrors += d[1];
                 baselineRequests += d[2];
                 baselineErrors += d[3];
-                body = body();
+                body = exposition != null ? exposition : body();
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(status, bytes.length);

@@ -36,6 +36,8 @@ class PrometheusSourceTest {
     private HttpServer server;
     private final List<String> asked = new CopyOnWriteArrayList<>();
     private volatile String vectorOverride;
+    /** When set, the result vector for a query at the start of the bake (true) or now (false). */
+    private volatile java.util.function.BiFunction<String, Boolean, String> vectors;
 
     @BeforeEach
     void start() throws Exception {
@@ -56,7 +58,7 @@ class PrometheusSourceTest {
                 case "sum(errors_total" -> query.contains("canary") ? (start ? null : "60") : (start ? "5000" : "5090");
                 default -> null;
             };
-            String result = vectorOverride != null ? vectorOverride
+            String result = vectors != null ? vectors.apply(query, start) : vectorOverride != null ? vectorOverride
                     : value == null ? "[]" : "[{\"metric\":{},\"value\":[" + time + ",\"" + value + "\"]}]";
             byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":" + result + "}}")
                     .getBytes(StandardCharsets.UTF_8);
@@ -74,12 +76,17 @@ class PrometheusSourceTest {
     }
 
     private Measurement measureOnce() throws InterruptedException {
+        return measureOnce(Map.of("requests", "sum(requests_total{track=\"canary\",version=\"{{version}}\"})",
+                "errors", "sum(errors_total{track=\"canary\",version=\"{{version}}\"})"),
+                Map.of("requests", "sum(requests_total{track=\"stable\"})", "errors", "sum(errors_total{track=\"stable\"})"));
+    }
+
+    private Measurement measureOnce(Map<String, String> canary, Map<String, String> baseline) throws InterruptedException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("prometheus", "http://127.0.0.1:" + server.getAddress().getPort());
         m.put("alpha", 0.05);
-        m.put("canary", Map.of("requests", "sum(requests_total{track=\"canary\",version=\"{{version}}\"})",
-                "errors", "sum(errors_total{track=\"canary\",version=\"{{version}}\"})"));
-        m.put("baseline", Map.of("requests", "sum(requests_total{track=\"stable\"})", "errors", "sum(errors_total{track=\"stable\"})"));
+        m.put("canary", canary);
+        m.put("baseline", baseline);
         GateSpec spec = new GateSpec("seq", "sequential", Duration.ofSeconds(60), null, Duration.ZERO, 0, 0, 4, false, m);
         GateEnvironment env = new GateEnvironment(Map.of(), Path.of("."), HttpClient.newHttpClient(), Clock.fixed(NOW, ZoneOffset.UTC));
         GateProbe p = GateKinds.find("sequential").orElseThrow().open(spec, env);
@@ -119,5 +126,36 @@ class PrometheusSourceTest {
         Measurement m = measureOnce();
         assertThat(m.outcome()).isEqualTo(Outcome.ERROR);
         assertThat(m.summary()).contains("no data for");
+    }
+
+    /** A vector of the counter's own series, one per pod: {@code pod=value}. */
+    private static String podSeries(String name, String... podValues) {
+        StringBuilder sb = new StringBuilder("[");
+        for (String pv : podValues) {
+            String[] p = pv.split("=");
+            if (sb.length() > 1) sb.append(',');
+            sb.append("{\"metric\":{\"__name__\":\"").append(name).append("\",\"pod\":\"").append(p[0])
+                    .append("\"},\"value\":[1,\"").append(p[1]).append("\"]}");
+        }
+        return sb.append(']').toString();
+    }
+
+    @Test
+    void theCountersOwnSeriesAreDiffedOneByOneSoARestartedPodCountsFromZero() throws Exception {
+        // pod b (already erring) restarted during the bake: the summed canary requests still grow (2000 -> 3200)
+        vectors = (query, start) -> {
+            boolean canary = query.contains("canary");
+            if (query.startsWith("requests_total")) {
+                return canary ? podSeries("requests_total", start ? new String[] {"a=1000", "b=1000"} : new String[] {"a=3000", "b=200"})
+                        : podSeries("requests_total", start ? "s=500000" : "s=509000");
+            }
+            return canary ? podSeries("errors_total", start ? new String[] {"a=10", "b=500"} : new String[] {"a=400", "b=150"})
+                    : podSeries("errors_total", start ? "s=5000" : "s=5090");
+        };
+        Measurement m = measureOnce(Map.of("requests", "requests_total{track=\"canary\"}", "errors", "errors_total{track=\"canary\"}"),
+                Map.of("requests", "requests_total{track=\"stable\"}", "errors", "errors_total{track=\"stable\"}"));
+
+        assertThat(m.data()).containsEntry("intervals", "2200 540 9000 90"); // sums alone: 1200 requests, 40 errors
+        assertThat(m.summary()).contains("2 series restarted; counted from zero");
     }
 }

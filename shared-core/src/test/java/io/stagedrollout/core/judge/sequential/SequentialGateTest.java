@@ -160,11 +160,14 @@ class SequentialGateTest {
     }
 
     @Test
-    void aCounterThatWentDownSkipsOnlyThatInterval() throws Exception {
+    void aSummedCounterThatWentDownInAnOlderMeasurementWithoutSeriesSkipsOnlyThatInterval() throws Exception {
         server.set(1000, 10, 9000, 90);
         server.perScrape = new long[] {100, 1, 900, 9};
         GateProbe p = probe(settings());
-        Measurement ok = measure(p, null);
+        Measurement measured = measure(p, null);
+        Map<String, Object> sumsOnly = new LinkedHashMap<>(measured.data());
+        sumsOnly.remove("series"); // kept by a version of the gate that took deltas of the sums only
+        Measurement ok = new Measurement(measured.gate(), measured.at(), measured.outcome(), measured.value(), measured.summary(), sumsOnly);
         server.set(50, 0, 9000, 90); // the canary restarted
         Measurement reset = measure(p, ok);
         assertThat(reset.outcome()).isEqualTo(Outcome.ERROR);
@@ -172,6 +175,19 @@ class SequentialGateTest {
         Measurement next = measure(p, reset);
         assertThat(next.outcome()).isEqualTo(Outcome.PASS);
         assertThat(next.data().get("intervals")).isEqualTo("100 1 900 9,100 1 900 9");
+    }
+
+    @Test
+    void aRestartedCanaryCountsFromZeroInsteadOfSkippingTheInterval() throws Exception {
+        server.set(1000, 10, 9000, 90);
+        server.perScrape = new long[] {100, 1, 900, 9};
+        GateProbe p = probe(settings());
+        Measurement ok = measure(p, null);
+        server.set(50, 0, 10_800, 108); // the canary restarted: both its series start again from zero
+        Measurement reset = measure(p, ok);
+        assertThat(reset.outcome()).isEqualTo(Outcome.PASS);
+        assertThat(reset.summary()).contains("2 series restarted; counted from zero");
+        assertThat(reset.data().get("intervals")).isEqualTo("100 1 900 9,150 1 900 9");
     }
 
     @Test
