@@ -50,6 +50,8 @@ final class Cli {
         pb.environment().remove("ROLLOUT_STORE");
         pb.environment().remove("ROLLOUT_STATE_DIR");
         pb.environment().remove("ROLLOUT_DEBUG");
+        // a CI container may set no USER; these tests are not about the actor (EverydayCliTest is), so name one
+        if (System.getenv("USER") == null && System.getenv("LOGNAME") == null) pb.environment().put("USER", "tester");
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
