@@ -5,7 +5,9 @@ import hudson.model.RootAction;
 import io.jenkins.plugins.stagedrollout.config.RolloutPermissions;
 import io.jenkins.plugins.stagedrollout.glue.JenkinsActors;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
+import io.jenkins.plugins.stagedrollout.logic.Caller;
 import io.jenkins.plugins.stagedrollout.logic.Controls;
+import io.jenkins.plugins.stagedrollout.logic.Expect;
 import io.jenkins.plugins.stagedrollout.logic.RolloutView;
 import io.jenkins.plugins.stagedrollout.logic.StageException;
 import java.util.List;
@@ -70,16 +72,18 @@ public final class RolloutsRootAction implements RootAction {
         return Jenkins.get().hasPermission(RolloutPermissions.ROLLBACK);
     }
 
+    /** @param rolloutId the rollout the page showed (optional): a newer rollout of the key is then left alone */
     @RequirePOST
-    public HttpResponse doPromote(@QueryParameter String rollout, @QueryParameter String ring) {
+    public HttpResponse doPromote(@QueryParameter String rollout, @QueryParameter String ring, @QueryParameter String rolloutId) {
         return WebControls.answer(() -> controls().promote(RolloutsRootAction::check, null, rollout, ring,
-                JenkinsActors.forCaller(null)).message());
+                Expect.rollout(rolloutId), Caller.of(JenkinsActors.forCaller(null))).message());
     }
 
+    /** No build here: a plan action started from this page gets no credentials (the pipeline's rollback step has them). */
     @RequirePOST
-    public HttpResponse doRollback(@QueryParameter String rollout, @QueryParameter String reason) {
+    public HttpResponse doRollback(@QueryParameter String rollout, @QueryParameter String reason, @QueryParameter String rolloutId) {
         return WebControls.answer(() -> controls().rollback(RolloutsRootAction::check, null, rollout, reason,
-                JenkinsActors.forCaller(null)).message());
+                Expect.rollout(rolloutId), Caller.of(JenkinsActors.forCaller(null))).message());
     }
 
     private static void check(Controls.Control control) {

@@ -36,8 +36,8 @@ class ControlsTest {
     void setUp() throws Exception {
         t = new TestRollouts(dir);
         controls = new Controls(t.service, woken::add);
-        t.service.enterStage(KEY, "canary", "v2", Plans.parse(t.planText()), true, ALICE, EngineListener.NONE);
-        t.service.deployed(KEY, 0, true, "ok", ALICE, EngineListener.NONE);
+        t.service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", Plans.parse(t.planText()), true), TestRollouts.AS_ALICE);
+        t.service.deployed(KEY, TestRollouts.idOf(t.service), 0, true, "ok", TestRollouts.AS_ALICE);
     }
 
     @AfterEach
@@ -51,7 +51,7 @@ class ControlsTest {
 
         assertThatThrownBy(() -> controls.rollback(c -> {
             throw new Denied(c);
-        }, List.of(KEY), KEY, "because", ALICE)).isInstanceOf(Denied.class).hasMessageContaining("ROLLBACK");
+        }, List.of(KEY), KEY, "because", Expect.ANY, TestRollouts.AS_ALICE)).isInstanceOf(Denied.class).hasMessageContaining("ROLLBACK");
 
         assertThat(t.service.read(KEY).orElseThrow().revision()).isEqualTo(before);
         assertThat(woken).isEmpty();
@@ -61,18 +61,18 @@ class ControlsTest {
     void promoteWithoutThePermissionIsRefused() {
         assertThatThrownBy(() -> controls.promote(c -> {
             throw new Denied(c);
-        }, List.of(KEY), KEY, "canary", ALICE)).isInstanceOf(Denied.class).hasMessageContaining("PROMOTE");
+        }, List.of(KEY), KEY, "canary", Expect.ANY, TestRollouts.AS_ALICE)).isInstanceOf(Denied.class).hasMessageContaining("PROMOTE");
     }
 
     @Test
     void aBuildPageCannotChangeARolloutTheBuildNeverTouched() {
-        assertThatThrownBy(() -> controls.rollback(c -> {}, List.of("payments/production"), KEY, "because", ALICE))
+        assertThatThrownBy(() -> controls.rollback(c -> {}, List.of("payments/production"), KEY, "because", Expect.ANY, TestRollouts.AS_ALICE))
                 .isInstanceOf(StageException.class).hasMessageContaining("did not take part in rollout " + KEY);
     }
 
     @Test
     void rollbackWithThePermissionRollsBackAndWakesTheStages() throws Exception {
-        controls.rollback(c -> {}, List.of(KEY), KEY, "error budget", ALICE);
+        controls.rollback(c -> {}, List.of(KEY), KEY, "error budget", Expect.ANY, TestRollouts.AS_ALICE);
 
         assertThat(t.service.read(KEY).orElseThrow().status()).isEqualTo(Status.ROLLING_BACK);
         assertThat(woken).containsExactly(KEY);
@@ -80,6 +80,6 @@ class ControlsTest {
 
     @Test
     void rollbackNeedsAReason() {
-        assertThatThrownBy(() -> controls.rollback(c -> {}, null, KEY, " ", ALICE)).hasMessage("reason: is required");
+        assertThatThrownBy(() -> controls.rollback(c -> {}, null, KEY, " ", Expect.ANY, TestRollouts.AS_ALICE)).hasMessage("reason: is required");
     }
 }

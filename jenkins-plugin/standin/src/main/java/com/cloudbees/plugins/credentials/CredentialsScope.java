@@ -1,0 +1,11 @@
+// Compile-only stand-in of org.jenkins-ci.plugins:credentials (version from bom-2.555.x 6916.v15ec97679743; checked
+// against jenkinsci/credentials-plugin d96751bc): declarations only (methods throw), never shipped.
+package com.cloudbees.plugins.credentials;
+
+import java.io.Serializable;
+
+public enum CredentialsScope implements Serializable {
+    SYSTEM,
+    GLOBAL,
+    USER
+}
