@@ -1,4 +1,4 @@
-package io.jenkins.plugins.stagedrollout.it;
+package io.jenkins.plugins.stagedrollout.casc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
