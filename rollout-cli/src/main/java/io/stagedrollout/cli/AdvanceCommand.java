@@ -2,6 +2,7 @@ package io.stagedrollout.cli;
 
 import io.stagedrollout.core.store.RolloutStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "advance", description = "Deploy the next ring and bake it until its gates give a verdict "
@@ -9,6 +10,9 @@ import picocli.CommandLine.Option;
 final class AdvanceCommand extends Base {
     @Option(names = "--rollout", required = true, paramLabel = "KEY", description = "service/environment")
     String rollout;
+
+    @Mixin
+    TargetOptions aim;
 
     @Option(names = "--override-window", description = "Deploy the next ring even outside its deployment window or "
             + "in a freeze; needs --reason, and is journaled.")
@@ -20,10 +24,11 @@ final class AdvanceCommand extends Base {
     @Override
     int execute() throws Exception {
         var key = key(rollout);
+        var target = aim.target();
         if (overrideWindow) requireText("--reason", reason);
         else if (reason != null) throw new Invalid("--reason goes with --override-window");
         try (RolloutStore store = openStore(); var engine = engine(store)) {
-            return finishDriven(engine.advance(key, actor(), overrideWindow ? reason : null));
+            return finishDriven(engine.advance(key, target, actor(), overrideWindow ? reason : null));
         }
     }
 }

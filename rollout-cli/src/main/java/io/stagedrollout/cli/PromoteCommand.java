@@ -2,6 +2,7 @@ package io.stagedrollout.cli;
 
 import io.stagedrollout.core.store.RolloutStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "promote", description = "Promote the rollout from a ring (default: the current ring). Idempotent: "
@@ -9,6 +10,9 @@ import picocli.CommandLine.Option;
 final class PromoteCommand extends Base {
     @Option(names = "--rollout", required = true, paramLabel = "KEY", description = "service/environment")
     String rollout;
+
+    @Mixin
+    TargetOptions aim;
 
     @Option(names = "--ring", paramLabel = "NAME", description = "The ring to promote from; refused if it is not the current ring.")
     String ring;
@@ -22,10 +26,11 @@ final class PromoteCommand extends Base {
     @Override
     int execute() throws Exception {
         var key = key(rollout);
+        var target = aim.target();
         if (ring != null) requireText("--ring", ring);
         if (note != null) requireText("--note", note);
         try (RolloutStore store = openStore(); var engine = engine(store)) {
-            return finishChange(engine.promote(key, ring, force, note, actor()), "applied");
+            return finishChange(engine.promote(key, target, ring, force, note, actor()), "applied");
         }
     }
 }

@@ -33,9 +33,15 @@ final class RunCommand extends Base {
                 return finishDriven(started);
             }
             if (started.kind() == EngineResult.Kind.ALREADY_DONE) {
-                output().human().println("resuming the rollout of " + start.version + " (" + started.message() + ")");
+                output().human().println("resuming the rollout of " + start.version + " (" + started.message() + "); "
+                        + io.stagedrollout.core.report.CommandHints.status(started.state()));
+            } else {
+                output().human().println("rollout " + started.state().id() + " of " + start.version + "; from another "
+                        + "shell: " + io.stagedrollout.core.report.CommandHints.status(started.state()));
             }
-            return finishDriven(engine.run(new RolloutKey(plan.service(), plan.environment()), autoApprove, actor()));
+            // bound to this rollout: if it is aborted or replaced meanwhile, this run stops instead of driving the next
+            return finishDriven(engine.run(new RolloutKey(plan.service(), plan.environment()),
+                    io.stagedrollout.core.machine.Target.id(started.state().id()), autoApprove, actor()));
         }
     }
 }

@@ -18,6 +18,12 @@ final class StartCommand extends Base {
         RolloutPlan plan = readPlan(start.file);
         try (RolloutStore store = openStore(); var engine = engine(store)) {
             EngineResult r = start.start(engine, plan, actor());
+            if ((r.kind() == EngineResult.Kind.APPLIED || r.kind() == EngineResult.Kind.ALREADY_DONE) && r.state() != null
+                    && r.state().status().isActive()) {
+                // the id-bound form: safe to paste into a later job, refused once this rollout has ended
+                r = new EngineResult(r.kind(), r.state(), r.message() + "\nrollout " + r.state().id() + "; next: "
+                        + io.stagedrollout.core.report.CommandHints.advance(r.state()));
+            }
             return finishChange(r, "applied");
         }
     }

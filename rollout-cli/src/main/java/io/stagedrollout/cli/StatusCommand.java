@@ -21,6 +21,9 @@ final class StatusCommand extends Base {
     @Option(names = "--rollout", required = true, paramLabel = "KEY", description = "service/environment")
     String rollout;
 
+    @picocli.CommandLine.Mixin
+    TargetOptions aim;
+
     @Option(names = "--wait", description = "Block until the rollout is at rest.")
     boolean await;
 
@@ -33,6 +36,7 @@ final class StatusCommand extends Base {
     @Override
     int execute() throws Exception {
         var key = key(rollout);
+        var target = aim.target();
         Duration limit = null;
         if (timeout != null) {
             limit = Durations.parse(timeout).orElseThrow(() -> new Invalid("--timeout '" + timeout + "' is not a duration (30s, 10m, 1h)"));
@@ -40,6 +44,7 @@ final class StatusCommand extends Base {
         try (RolloutStore store = openStore()) {
             Optional<RolloutState> s = store.read(key);
             if (s.isEmpty()) return output().finish(name(), "not-found", ExitCode.INVALID, "no rollout " + key + " in the " + store.describe(), null, null);
+            if (!target.matches(s.get())) return offTarget(store, key, s.get(), target);
             if (!await) {
                 print(s.get());
                 return output().finish(name(), "applied", ExitCode.OK, "", s.get(), null);
@@ -54,6 +59,7 @@ final class StatusCommand extends Base {
                 listener.progress(st, Instant.now());
                 Thread.sleep(1000);
                 st = store.read(key).orElse(st);
+                if (!target.matches(st)) return offTarget(store, key, st, target);
             }
             print(st);
             var closed = io.stagedrollout.core.machine.RolloutMachine.waitingFor(st, Instant.now(), hostFreezes());
@@ -66,6 +72,13 @@ final class StatusCommand extends Base {
             }
             return finishDriven(new EngineResult(EngineResult.Kind.APPLIED, st, st.status() + (st.reason() == null ? "" : ": " + st.reason())));
         }
+    }
+
+    /** Exit 5 naming both rollouts: the key has moved on from the one this command is aimed at. */
+    private int offTarget(RolloutStore store, io.stagedrollout.core.store.RolloutKey key, RolloutState current,
+            io.stagedrollout.core.machine.Target target) throws Exception {
+        EngineResult r = io.stagedrollout.core.engine.RolloutEngine.offTarget(store, key, current, target);
+        return output().finish(name(), "conflict", ExitCode.CONFLICT, r.message(), current, null);
     }
 
     private static boolean busy(RolloutState s) {
@@ -100,5 +113,6 @@ final class StatusCommand extends Base {
                 out.println("  ring " + s.plan().ring(s.ringIndex() + 1).name() + " waits: " + c.describe()));
         if (s.status() == Status.BAKING || s.status() == Status.AWAITING_APPROVAL) out.println("  " + ConsoleProgress.describe(s, Instant.now()));
         if (s.reason() != null && s.status().isTerminal()) out.println("  reason: " + s.reason());
+        io.stagedrollout.core.report.CommandHints.forState(s).forEach((what, command) -> out.println("  " + what + ": " + command));
     }
 }

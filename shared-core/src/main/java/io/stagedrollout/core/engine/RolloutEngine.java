@@ -29,6 +29,8 @@ import io.stagedrollout.core.machine.RolloutMachine;
 import io.stagedrollout.core.machine.RolloutState;
 import io.stagedrollout.core.machine.RolloutVariables;
 import io.stagedrollout.core.machine.Status;
+import io.stagedrollout.core.machine.Target;
+import io.stagedrollout.core.machine.Versions;
 import io.stagedrollout.core.plan.ActionSpec;
 import io.stagedrollout.core.plan.GateSpec;
 import io.stagedrollout.core.plan.RolloutPlan;
@@ -131,7 +133,7 @@ public final class RolloutEngine implements AutoCloseable {
             throws StoreException {
         String id = "r-" + UUID.randomUUID().toString().substring(0, 8);
         RolloutKey key = new RolloutKey(plan.service(), plan.environment());
-        return transact(key, s -> new Command.Start(plan, version, stableVersion, id, retry, actor));
+        return transact(key, Target.ANY, s -> new Command.Start(plan, version, stableVersion, id, retry, actor));
     }
 
     /**
@@ -149,30 +151,65 @@ public final class RolloutEngine implements AutoCloseable {
      */
     public EngineResult beginRing(RolloutKey key, int ringIndex, Actor actor, boolean runDeployAction,
             String overrideWindowReason) throws StoreException, InterruptedException {
-        return transactAndRun(key, s -> new Command.BeginRing(ringIndex, actor, hostFreezes, overrideWindowReason),
+        return beginRing(key, Target.ANY, ringIndex, actor, runDeployAction, overrideWindowReason);
+    }
+
+    /** As {@link #beginRing(RolloutKey, int, Actor, boolean, String)}, only if the key's rollout is {@code target}. */
+    public EngineResult beginRing(RolloutKey key, Target target, int ringIndex, Actor actor, boolean runDeployAction,
+            String overrideWindowReason) throws StoreException, InterruptedException {
+        return transactAndRun(key, target, s -> new Command.BeginRing(ringIndex, actor, hostFreezes, overrideWindowReason),
                 runDeployAction, actor);
     }
 
     public EngineResult ringDeployed(RolloutKey key, int ringIndex, boolean ok, String detail, Actor actor) throws StoreException {
-        return transact(key, s -> new Command.RingDeployed(ringIndex, ok, detail, null, actor));
+        return ringDeployed(key, Target.ANY, ringIndex, ok, detail, actor);
+    }
+
+    public EngineResult ringDeployed(RolloutKey key, Target target, int ringIndex, boolean ok, String detail, Actor actor)
+            throws StoreException {
+        return transact(key, target, s -> new Command.RingDeployed(ringIndex, ok, detail, null, actor));
     }
 
     public EngineResult promote(RolloutKey key, String ring, boolean force, String note, Actor actor) throws StoreException {
-        return transact(key, s -> new Command.Promote(ring, force, note, actor));
+        return promote(key, Target.ANY, ring, force, note, actor);
+    }
+
+    /**
+     * Promotes from {@code ring}, only if the key's rollout is {@code target}: a command from an old notice or an old
+     * pipeline is refused (CONFLICT, naming both rollouts) instead of promoting a newer rollout.
+     */
+    public EngineResult promote(RolloutKey key, Target target, String ring, boolean force, String note, Actor actor)
+            throws StoreException {
+        return transact(key, target, s -> new Command.Promote(ring, force, note, actor));
     }
 
     /** Rolls back; with {@code runRevertAction} the plan's revert action runs now (if the plan has one). */
     public EngineResult rollback(RolloutKey key, String reason, Actor actor, boolean runRevertAction)
             throws StoreException, InterruptedException {
-        return transactAndRun(key, s -> new Command.Rollback(reason, actor), runRevertAction, actor);
+        return rollback(key, Target.ANY, reason, actor, runRevertAction);
+    }
+
+    /** As {@link #rollback(RolloutKey, String, Actor, boolean)}, only if the key's rollout is {@code target}. */
+    public EngineResult rollback(RolloutKey key, Target target, String reason, Actor actor, boolean runRevertAction)
+            throws StoreException, InterruptedException {
+        return transactAndRun(key, target, s -> new Command.Rollback(reason, actor), runRevertAction, actor);
     }
 
     public EngineResult revertFinished(RolloutKey key, boolean ok, String detail, Actor actor) throws StoreException {
-        return transact(key, s -> new Command.RevertFinished(ok, detail, actor));
+        return revertFinished(key, Target.ANY, ok, detail, actor);
+    }
+
+    public EngineResult revertFinished(RolloutKey key, Target target, boolean ok, String detail, Actor actor)
+            throws StoreException {
+        return transact(key, target, s -> new Command.RevertFinished(ok, detail, actor));
     }
 
     public EngineResult abort(RolloutKey key, String reason, Actor actor) throws StoreException {
-        return transact(key, s -> new Command.Abort(reason, actor));
+        return abort(key, Target.ANY, reason, actor);
+    }
+
+    public EngineResult abort(RolloutKey key, Target target, String reason, Actor actor) throws StoreException {
+        return transact(key, target, s -> new Command.Abort(reason, actor));
     }
 
     public Optional<RolloutState> status(RolloutKey key) throws StoreException {
@@ -187,9 +224,16 @@ public final class RolloutEngine implements AutoCloseable {
 
     /** Measures every gate that is due, concludes the ring if its bake is over, and never sleeps. */
     public Tick tick(RolloutKey key, Actor actor) throws StoreException, InterruptedException {
+        return tick(key, Target.ANY, actor);
+    }
+
+    /** As {@link #tick(RolloutKey, Actor)}, only for {@code target}; a newer rollout on the key is a CONFLICT. */
+    public Tick tick(RolloutKey key, Target target, Actor actor) throws StoreException, InterruptedException {
         Optional<RolloutState> read = store.read(key);
         if (read.isEmpty()) return new Tick(new EngineResult(Kind.NOT_FOUND, null, "no rollout " + key), null);
         RolloutState s = read.get();
+        if (!target.matches(s)) return new Tick(offTarget(key, s, target), null);
+        target = bound(target, s);
         if (s.status() != Status.BAKING) return new Tick(settled(s), null);
         Instant now = clock.instant();
         for (GateProgress p : s.gates()) {
@@ -198,7 +242,7 @@ public final class RolloutEngine implements AutoCloseable {
             if (due == null || due.isAfter(now)) continue;
             Measurement m = measure(s, spec, p);
             final int ring = s.ringIndex();
-            EngineResult r = transactAndRun(key, st -> new Command.Measured(ring, m, actor), true, actor);
+            EngineResult r = transactAndRun(key, target, st -> new Command.Measured(ring, m, actor), true, actor);
             s = r.state();
             if (s == null || s.status() != Status.BAKING || s.ringIndex() != ring) {
                 closeProbes();
@@ -208,7 +252,7 @@ public final class RolloutEngine implements AutoCloseable {
         now = clock.instant();
         if (!now.isBefore(RolloutMachine.concludeAt(s)) && countsDone(s)) {
             final int ring = s.ringIndex();
-            EngineResult r = transactAndRun(key, st -> new Command.Conclude(ring, actor), true, actor);
+            EngineResult r = transactAndRun(key, target, st -> new Command.Conclude(ring, actor), true, actor);
             if (r.kind() == Kind.APPLIED) {
                 closeProbes();
                 return new Tick(r, null);
@@ -260,24 +304,35 @@ public final class RolloutEngine implements AutoCloseable {
 
     /** As {@link #advance(RolloutKey, Actor)}, deploying the next ring outside its window with a journaled reason. */
     public EngineResult advance(RolloutKey key, Actor actor, String overrideWindowReason) throws StoreException, InterruptedException {
+        return advance(key, Target.ANY, actor, overrideWindowReason);
+    }
+
+    /**
+     * As {@link #advance(RolloutKey, Actor, String)}, only for {@code target}. Every step is bound to the rollout found
+     * first, so an advance never moves on to a newer rollout started on the key meanwhile (it answers CONFLICT).
+     */
+    public EngineResult advance(RolloutKey key, Target target, Actor actor, String overrideWindowReason)
+            throws StoreException, InterruptedException {
         Optional<RolloutState> read = store.read(key);
         if (read.isEmpty()) return new EngineResult(Kind.NOT_FOUND, null, "no rollout " + key + "; start one first");
         RolloutState s = read.get();
+        if (!target.matches(s)) return offTarget(key, s, target);
+        target = bound(target, s);
         switch (s.status()) {
             case PENDING, PROMOTING -> {
-                EngineResult r = beginRing(key, s.ringIndex() + 1, actor, true, overrideWindowReason);
+                EngineResult r = beginRing(key, target, s.ringIndex() + 1, actor, true, overrideWindowReason);
                 if (r.kind() != Kind.APPLIED) return r;
                 s = r.state();
             }
-            case DEPLOYING -> s = resumeEffect(key, s, new Effect.DeployRing(s.ringIndex()), actor);
-            case ROLLING_BACK -> s = resumeEffect(key, s, new Effect.Revert(s.reason()), actor);
+            case DEPLOYING -> s = resumeEffect(key, target, s, new Effect.DeployRing(s.ringIndex()), actor);
+            case ROLLING_BACK -> s = resumeEffect(key, target, s, new Effect.Revert(s.reason()), actor);
             default -> { }
         }
+        if (!target.matches(s)) return offTarget(key, s, target);
         if (s.status() == Status.DEPLOYING) {
             return new EngineResult(Kind.NOT_YET, s, "ring " + s.ringName() + " is being deployed by someone else");
         }
-        s = bake(key, s, actor);
-        return settled(s);
+        return bake(key, target, s, actor);
     }
 
     /**
@@ -286,16 +341,35 @@ public final class RolloutEngine implements AutoCloseable {
      * rollout is finished.
      */
     public EngineResult run(RolloutKey key, boolean autoApprove, Actor actor) throws StoreException, InterruptedException {
+        return run(key, Target.ANY, autoApprove, actor);
+    }
+
+    /**
+     * As {@link #run(RolloutKey, boolean, Actor)}, bound to {@code target} (or to the rollout found first): when that
+     * rollout is aborted or replaced by a newer one, the run stops (CONFLICT) and never drives the newer rollout —
+     * in particular it never approves the newer rollout's manual rings with {@code autoApprove}.
+     */
+    public EngineResult run(RolloutKey key, Target target, boolean autoApprove, Actor actor)
+            throws StoreException, InterruptedException {
+        if (target.rolloutId() == null) {
+            Optional<RolloutState> first = store.read(key);
+            if (first.isEmpty()) return new EngineResult(Kind.NOT_FOUND, null, "no rollout " + key + "; start one first");
+            if (!target.matches(first.get())) return offTarget(key, first.get(), target);
+            target = bound(target, first.get());
+        }
         while (true) {
-            EngineResult r = advance(key, actor);
+            EngineResult r = advance(key, target, actor, null);
             RolloutState s = r.state();
+            if (r.kind() == Kind.CONFLICT && s != null && !target.matches(s)) return r;
             if (s == null || s.status().isTerminal()) return r;
             if (s.status() == Status.AWAITING_APPROVAL) {
                 if (autoApprove && RolloutMachine.HOLD_APPROVAL.equals(s.hold())) {
-                    promote(key, s.ringName(), false, "--auto-approve", actor);
+                    EngineResult p = promote(key, target, s.ringName(), false, "--auto-approve", actor);
+                    if (p.kind() == Kind.CONFLICT && p.state() != null && !target.matches(p.state())) return p;
                     continue;
                 }
                 s = awaitChange(key, s);
+                if (!target.matches(s)) return offTarget(key, s, target);
                 if (s.status().isTerminal()) return settled(s);
             } else if (r.kind() == Kind.NOT_YET && (s.status() == Status.PENDING || s.status() == Status.PROMOTING)) {
                 Optional<Closure> closed = RolloutMachine.waitingFor(s, clock.instant(), hostFreezes);
@@ -332,11 +406,12 @@ public final class RolloutEngine implements AutoCloseable {
         }
     }
 
-    private RolloutState bake(RolloutKey key, RolloutState s, Actor actor) throws StoreException, InterruptedException {
+    private EngineResult bake(RolloutKey key, Target target, RolloutState s, Actor actor) throws StoreException, InterruptedException {
         while (s.status() == Status.BAKING) {
-            Tick t = tick(key, actor);
+            Tick t = tick(key, target, actor);
             s = t.result().state();
             if (s == null) throw new StoreException("rollout " + key + " disappeared from the store while baking");
+            if (!target.matches(s)) return t.result();
             if (t.wakeAt() == null) break;
             Instant until = t.wakeAt();
             while (true) {
@@ -348,14 +423,60 @@ public final class RolloutEngine implements AutoCloseable {
             }
         }
         // a ring that failed may have left a revert to run (the revert effect runs inside the transaction above)
-        return s;
+        return settled(s);
     }
 
-    private RolloutState resumeEffect(RolloutKey key, RolloutState s, Effect effect, Actor actor)
+    private RolloutState resumeEffect(RolloutKey key, Target target, RolloutState s, Effect effect, Actor actor)
             throws StoreException, InterruptedException {
         listener.output("resuming: " + (effect instanceof Effect.DeployRing ? "deploying ring " + s.ringName() : "reverting"));
-        EngineResult r = runEffects(key, s, List.of(effect), true, actor);
+        EngineResult r = runEffects(key, target, s, List.of(effect), true, actor);
         return r == null ? s : r.state();
+    }
+
+    /** The target every later step of a driver is bound to: the given one, or the rollout it found. */
+    private static Target bound(Target target, RolloutState s) {
+        return target.rolloutId() != null ? target : new Target(s.id(), target.version());
+    }
+
+    private EngineResult offTarget(RolloutKey key, RolloutState current, Target target) throws StoreException {
+        return offTarget(store, key, current, target);
+    }
+
+    /**
+     * The answer to a command aimed at {@code target} when the key's rollout is {@code current}, another one: a
+     * CONFLICT naming both rollouts (the one aimed at as the journal knows it, and the key's).
+     */
+    public static EngineResult offTarget(RolloutStore store, RolloutKey key, RolloutState current, Target target)
+            throws StoreException {
+        Decision.Refused r = RolloutMachine.offTarget(current, target);
+        return new EngineResult(r.refusal() == Decision.Refusal.NOT_FOUND ? Kind.NOT_FOUND : Kind.CONFLICT, current,
+                describeTarget(store, key, target) + r.message());
+    }
+
+    /** "rollout r-1 (version 2.0.0) has ended: ABORTED. ", from the journal, or "" when it knows nothing of it. */
+    private static String describeTarget(RolloutStore store, RolloutKey key, Target target) throws StoreException {
+        List<RolloutEvent> history = store.history(key);
+        String id = target.rolloutId();
+        if (id == null) {
+            // aimed by version only: the key's latest rollout of that version, if any
+            for (RolloutEvent e : history) {
+                Object v = e.evidence().get("version");
+                if (EventType.STARTED.equals(e.type()) && v != null && Versions.same(String.valueOf(v), target.version())) {
+                    id = e.rolloutId();
+                }
+            }
+            if (id == null) return "";
+        }
+        String version = null;
+        Status last = null;
+        for (RolloutEvent e : history) {
+            if (!id.equals(e.rolloutId())) continue;
+            if (EventType.STARTED.equals(e.type()) && e.evidence().get("version") != null) version = String.valueOf(e.evidence().get("version"));
+            if (e.to() != null) last = e.to();
+        }
+        if (last == null) return "rollout " + id + " is not known on " + key + ". ";
+        return "rollout " + id + (version == null ? "" : " (version " + version + ")")
+                + (last.isTerminal() ? " has ended: " + last : " was replaced") + ". ";
     }
 
     /** The result that describes a rollout at rest. */
@@ -380,26 +501,26 @@ public final class RolloutEngine implements AutoCloseable {
 
     // ---- the transaction --------------------------------------------------------------------------------------
 
-    private EngineResult transactAndRun(RolloutKey key, Function<RolloutState, Command> command, boolean runActions, Actor actor)
-            throws StoreException, InterruptedException {
-        Committed c = commit(key, command);
+    private EngineResult transactAndRun(RolloutKey key, Target target, Function<RolloutState, Command> command,
+            boolean runActions, Actor actor) throws StoreException, InterruptedException {
+        Committed c = commit(key, target, command);
         if (c.decision instanceof Decision.Applied a && !a.effects().isEmpty()) {
-            EngineResult after = runEffects(key, a.state(), a.effects(), runActions, actor);
+            EngineResult after = runEffects(key, bound(target, a.state()), a.state(), a.effects(), runActions, actor);
             if (after != null) return after;
         }
         return c.result;
     }
 
-    private EngineResult transact(RolloutKey key, Function<RolloutState, Command> command) throws StoreException {
-        return commit(key, command).result;
+    private EngineResult transact(RolloutKey key, Target target, Function<RolloutState, Command> command) throws StoreException {
+        return commit(key, target, command).result;
     }
 
     private record Committed(Decision decision, EngineResult result) {}
 
-    private Committed commit(RolloutKey key, Function<RolloutState, Command> command) throws StoreException {
+    private Committed commit(RolloutKey key, Target target, Function<RolloutState, Command> command) throws StoreException {
         for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
             RolloutState current = store.read(key).orElse(null);
-            Decision d = RolloutMachine.apply(current, command.apply(current), clock.instant());
+            Decision d = RolloutMachine.apply(current, command.apply(current), clock.instant(), target);
             if (d instanceof Decision.Applied a) {
                 try {
                     store.commit(key, current == null ? 0 : current.revision(), a.state(), a.events());
@@ -415,6 +536,7 @@ public final class RolloutEngine implements AutoCloseable {
                 return new Committed(d, new EngineResult(Kind.ALREADY_DONE, done.state(), done.message()));
             }
             Decision.Refused r = (Decision.Refused) d;
+            if (!target.isAny() && !target.matches(r.state())) return new Committed(d, offTarget(key, r.state(), target));
             Kind k = switch (r.refusal()) {
                 case CONFLICT -> Kind.CONFLICT;
                 case NOT_FOUND -> Kind.NOT_FOUND;
@@ -427,8 +549,8 @@ public final class RolloutEngine implements AutoCloseable {
     }
 
     /** Runs deploy and revert effects through the plan's actions and commits their outcome; null if none ran. */
-    private EngineResult runEffects(RolloutKey key, RolloutState s, List<Effect> effects, boolean runActions, Actor actor)
-            throws StoreException, InterruptedException {
+    private EngineResult runEffects(RolloutKey key, Target target, RolloutState s, List<Effect> effects, boolean runActions,
+            Actor actor) throws StoreException, InterruptedException {
         if (!runActions) return null;
         EngineResult last = null;
         for (Effect e : effects) {
@@ -437,16 +559,16 @@ public final class RolloutEngine implements AutoCloseable {
                 ActionSpec spec = s.plan().actions().get(name);
                 if (spec == null) continue; // deployed by the caller (e.g. a Jenkins step body)
                 ActionResult r = runAction(spec, Operation.DEPLOY, RolloutVariables.forRing(s, d.ringIndex()));
-                last = commit(key, st -> new Command.RingDeployed(d.ringIndex(), r.ok(), r.detail(), r.actualPercent(), actor)).result;
-                if (last.state() != null && last.state().status() == Status.ROLLING_BACK) {
-                    EngineResult rb = runEffects(key, last.state(), List.of(new Effect.Revert(last.state().reason())), true, actor);
+                last = commit(key, target, st -> new Command.RingDeployed(d.ringIndex(), r.ok(), r.detail(), r.actualPercent(), actor)).result;
+                if (last.state() != null && target.matches(last.state()) && last.state().status() == Status.ROLLING_BACK) {
+                    EngineResult rb = runEffects(key, target, last.state(), List.of(new Effect.Revert(last.state().reason())), true, actor);
                     if (rb != null) last = rb;
                 }
             } else if (e instanceof Effect.Revert) {
                 ActionSpec spec = s.plan().actions().get(RolloutPlan.DEFAULT_REVERT);
                 if (spec == null) continue; // reverted by the caller (a rollback step's body)
                 ActionResult r = runAction(spec, Operation.REVERT, RolloutVariables.forRevert(s));
-                last = commit(key, st -> new Command.RevertFinished(r.ok(), r.detail(), actor)).result;
+                last = commit(key, target, st -> new Command.RevertFinished(r.ok(), r.detail(), actor)).result;
             }
         }
         return last;

@@ -53,6 +53,17 @@ public final class RolloutMachine {
     private RolloutMachine() {}
 
     public static Decision apply(RolloutState state, Command command, Instant now) {
+        return apply(state, command, now, Target.ANY);
+    }
+
+    /**
+     * As {@link #apply(RolloutState, Command, Instant)} for a command aimed at {@code target}: when the key's rollout
+     * is not the one the command names (an old job, a pasted notice), it is refused as a CONFLICT and nothing changes.
+     */
+    public static Decision apply(RolloutState state, Command command, Instant now, Target target) {
+        if (!(command instanceof Start) && !target.isAny() && !target.matches(state)) {
+            return offTarget(state, target);
+        }
         if (command instanceof Start c) return start(state, c, now);
         if (state == null) {
             return new Refused(null, Refusal.NOT_FOUND, "there is no rollout to act on; start one first");
@@ -66,6 +77,16 @@ public final class RolloutMachine {
         if (command instanceof RevertFinished c) return revertFinished(state, c, now);
         if (command instanceof Abort c) return abort(state, c, now);
         throw new IllegalArgumentException("unknown command " + command);
+    }
+
+    /** The refusal of a command aimed at another rollout than the key's current one; names both. */
+    public static Refused offTarget(RolloutState s, Target target) {
+        if (s == null) {
+            return new Refused(null, Refusal.NOT_FOUND, "there is no rollout on this key, so not " + target.describe()
+                    + " either; nothing was changed");
+        }
+        return new Refused(s, Refusal.CONFLICT, "this command is aimed at " + target.describe() + ", but " + s.key()
+                + " is now rollout " + s.id() + " of version " + s.version() + " (" + where(s) + "); nothing was changed");
     }
 
     // ---- start ------------------------------------------------------------------------------------------------

@@ -41,8 +41,8 @@ public record Notification(String event, String key, String rolloutId, String ve
         String promote = null;
         String rollback = null;
         if (event.equals(AWAITING_APPROVAL) && e.ring() != null) {
-            promote = "rollout promote --rollout " + s.key() + " --ring " + e.ring();
-            rollback = "rollout rollback --rollout " + s.key() + " --reason \"...\"";
+            promote = io.stagedrollout.core.report.CommandHints.promote(s);
+            rollback = io.stagedrollout.core.report.CommandHints.rollback(s);
         }
         int ringIndex = e.ring() == null ? -1 : s.plan().ringIndex(e.ring());
         return Optional.of(new Notification(event, s.key(), s.id(), s.version(), s.stableVersion(), e.to() == null ? null

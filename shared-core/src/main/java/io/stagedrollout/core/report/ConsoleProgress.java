@@ -73,9 +73,8 @@ public final class ConsoleProgress implements EngineListener {
             Duration left = Duration.between(now, s.bakeEndsAt());
             sb.append(" · bake ").append(left.isNegative() ? "ending" : Durations.format(left.truncatedTo(ChronoUnit.SECONDS)) + " left");
         } else if (s.status() == Status.AWAITING_APPROVAL) {
-            sb.append(" · waiting for a person (").append(s.hold()).append("): rollout promote --rollout ").append(s.key())
-                    .append(" --ring ").append(s.ringName()).append("  |  rollout rollback --rollout ").append(s.key())
-                    .append(" --reason ...");
+            sb.append(" · waiting for a person (").append(s.hold()).append("): ").append(CommandHints.promote(s))
+                    .append("  |  ").append(CommandHints.rollback(s));
         } else {
             sb.append(" · ").append(s.status());
         }

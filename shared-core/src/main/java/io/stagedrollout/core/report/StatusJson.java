@@ -90,6 +90,9 @@ public final class StatusJson {
             r.gates().forEach(g::add);
             ro.put("state", ringState(s, i));
         }
+        // the id-bound commands that apply now, safe to paste later (a command for an ended rollout is refused)
+        ObjectNode commands = o.putObject("commands");
+        CommandHints.forState(s).forEach(commands::put);
         return o;
     }
 

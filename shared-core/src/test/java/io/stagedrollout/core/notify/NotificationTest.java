@@ -122,8 +122,12 @@ class NotificationTest {
         JsonNode waiting = sent.get(3);
         assertThat(waiting.at("/rollout/key").asText()).isEqualTo("checkout/production");
         assertThat(waiting.at("/rollout/version").asText()).isEqualTo("2.0.0");
-        assertThat(waiting.at("/commands/promote").asText()).isEqualTo("rollout promote --rollout checkout/production --ring everyone");
-        assertThat(waiting.at("/commands/rollback").asText()).startsWith("rollout rollback --rollout checkout/production --reason");
+        // the id-bound form: pasted after the key has moved on, it is refused instead of acting on a newer rollout
+        String id = waiting.at("/rollout/id").asText();
+        assertThat(waiting.at("/commands/promote").asText())
+                .isEqualTo("rollout promote --rollout checkout/production --rollout-id " + id + " --ring everyone");
+        assertThat(waiting.at("/commands/rollback").asText())
+                .startsWith("rollout rollback --rollout checkout/production --rollout-id " + id + " --reason");
     }
 
     @Test
@@ -138,8 +142,8 @@ class NotificationTest {
         assertThat(sent).hasSize(1);
         assertThat(sent.get(0).fieldNames()).toIterable().containsExactly("text");
         assertThat(sent.get(0).get("text").asText()).contains("*checkout/production* 2.0.0").contains("ring everyone (2 of 2)")
-                .contains("`rollout promote --rollout checkout/production --ring everyone`")
-                .contains("`rollout rollback --rollout checkout/production --reason \"...\"`");
+                .containsPattern("`rollout promote --rollout checkout/production --rollout-id r-[0-9a-f]{8} --ring everyone`")
+                .containsPattern("`rollout rollback --rollout checkout/production --rollout-id r-[0-9a-f]{8} --reason \"...\"`");
     }
 
     @Test
