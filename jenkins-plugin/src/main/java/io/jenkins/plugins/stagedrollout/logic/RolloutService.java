@@ -1,5 +1,6 @@
 package io.jenkins.plugins.stagedrollout.logic;
 
+import io.stagedrollout.core.machine.Target;
 import io.stagedrollout.core.engine.EngineResult;
 import io.stagedrollout.core.engine.RolloutEngine;
 import io.stagedrollout.core.machine.RolloutEvent;
@@ -35,10 +36,9 @@ import java.util.stream.Collectors;
  * read). Closing an engine waits for notifications still being delivered; that wait happens on {@code closer}, so a
  * notification endpoint that never answers holds up nobody.
  *
- * <p>Changes can be bound to a rollout ({@link Expect}, the id-bound form): a command meant for one rollout never
- * acts on the key's newer one. Adapter point: the check is made here against the rollout read just before the
- * command; once the core's commands take the expected rollout id (DESIGN.md "Drivers, leases and fencing") it moves
- * into the engine's compare-and-set.
+ * <p>Every change is bound to a rollout ({@link Target}, the id-bound form): a stage acts only on the rollout it
+ * entered, and a promote or rollback only on the one it names; the engine checks it on the state its compare-and-set
+ * commit is based on, so a command meant for one rollout never acts on the key's newer one.
  */
 public final class RolloutService {
     private static final ExecutorService ENGINE_CLOSER = Executors.newCachedThreadPool(r -> {
@@ -197,7 +197,8 @@ public final class RolloutService {
                             "the deploy of ring " + ring + " was interrupted; deploying it again", null);
                 }
                 default -> {
-                    EngineResult begun = engine.beginRing(key, index, caller.actor(), !r.hasBody(), r.overrideWindowReason());
+                    EngineResult begun = engine.beginRing(key, Target.id(state.id()), index, caller.actor(), !r.hasBody(),
+                            r.overrideWindowReason());
                     if (begun.kind() == EngineResult.Kind.NOT_YET && begun.state() != null) {
                         Optional<Closure> closed = RolloutMachine.waitingFor(begun.state(), clock.instant(), r.hostFreezes());
                         if (closed.isPresent()) return windowClosed(begun.state(), index, closed.get());
@@ -233,8 +234,9 @@ public final class RolloutService {
         return withEngine(caller, List.of(), engine -> {
             RolloutState current = store.read(key).orElse(null);
             if (current == null || !current.id().equals(rolloutId)) return replaced(rollout, rolloutId, ringIndex, current);
-            RolloutState s = expect(engine.ringDeployed(key, ringIndex, ok, detail, caller.actor()),
-                    "record the deploy of ring " + StageLogic.ringName(current, ringIndex));
+            EngineResult r = engine.ringDeployed(key, Target.id(rolloutId), ringIndex, ok, detail, caller.actor());
+            if (r.state() != null && !r.state().id().equals(rolloutId)) return replaced(rollout, rolloutId, ringIndex, r.state());
+            RolloutState s = expect(r, "record the deploy of ring " + StageLogic.ringName(current, ringIndex));
             return StageLogic.view(s, ringIndex, clock.instant());
         });
     }
@@ -249,7 +251,7 @@ public final class RolloutService {
             if (before.status() != Status.BAKING) return StageLogic.view(before, ringIndex, clock.instant(), deploying.test(before, ringIndex));
             // the policy may have been tightened since the rollout started: never measure a refused gate
             policy.check(before.plan());
-            RolloutEngine.Tick t = engine.tick(key, caller.actor());
+            RolloutEngine.Tick t = engine.tick(key, Target.id(rolloutId), caller.actor());
             RolloutState s = t.result().state();
             if (s == null) throw new StageException(StageException.Reason.NOT_FOUND, t.result().message());
             if (!s.id().equals(rolloutId)) return replaced(rollout, rolloutId, ringIndex, s);
@@ -279,16 +281,36 @@ public final class RolloutService {
     // ---- promote, rollback, status ----------------------------------------------------------------------------
 
     /**
-     * Promotes {@code ring} (null: the current ring) of the rollout {@code expect} names. Promoting a ring that was
+     * The key's current rollout, when it is the one {@code target} names.
+     *
+     * @throws StageException NOT_FOUND when the key has no rollout; CONFLICT naming both rollouts when it has another
+     */
+    public RolloutState current(String rollout, Target target) throws StageException {
+        RolloutKey key = key(rollout);
+        try {
+            RolloutState s = store.read(key).orElse(null);
+            if (s == null || !target.matches(s)) {
+                EngineResult off = s == null && target.isAny()
+                        ? new EngineResult(EngineResult.Kind.NOT_FOUND, null, "there is no rollout " + key)
+                        : RolloutEngine.offTarget(store, key, s, target);
+                expect(off, "act on " + key);
+            }
+            return s;
+        } catch (StoreException e) {
+            throw storeFailed(e);
+        }
+    }
+
+    /**
+     * Promotes {@code ring} (null: the current ring) of the rollout {@code target} names. Promoting a ring that was
      * already promoted answers ALREADY_DONE and changes nothing.
      */
-    public EngineResult promote(String rollout, String ring, Expect expect, Caller caller) throws StageException {
+    public EngineResult promote(String rollout, String ring, Target target, Caller caller) throws StageException {
         RolloutKey key = key(rollout);
         String named = ring == null || ring.isBlank() ? null : ring;
         try {
             return withEngine(caller, List.of(), engine -> {
-                expect.check(rollout, store.read(key).orElse(null), "promote " + (named == null ? "the current ring" : "ring " + named));
-                EngineResult r = engine.promote(key, named, false, null, caller.actor());
+                EngineResult r = engine.promote(key, target, named, false, null, caller.actor());
                 expect(r, "promote " + (named == null ? "the current ring" : "ring " + named));
                 return r;
             });
@@ -299,24 +321,23 @@ public final class RolloutService {
     }
 
     /**
-     * Records a rollback of the rollout {@code expect} names. With {@code runRevertAction} the plan's {@code revert}
+     * Records a rollback of the rollout {@code target} names. With {@code runRevertAction} the plan's {@code revert}
      * action runs now (also when an earlier rollback left the rollout ROLLING_BACK: a body-less rollback resumed after
      * a restart finishes the revert); otherwise the rollout stays ROLLING_BACK until {@link #revertFinished} (a
      * rollback step's body).
      */
-    public EngineResult rollback(String rollout, String reason, Expect expect, boolean runRevertAction, Caller caller)
+    public EngineResult rollback(String rollout, String reason, Target target, boolean runRevertAction, Caller caller)
             throws StageException, InterruptedException {
         RolloutKey key = key(rollout);
         require("reason", reason);
         return withEngine(caller, List.of(), engine -> {
             Optional<RolloutState> before = store.read(key);
-            expect.check(rollout, before.orElse(null), "roll back " + key);
             boolean revert = runRevertAction && before.isPresent() && allowedBy(policy, before.get().plan());
-            EngineResult r = engine.rollback(key, reason, caller.actor(), revert);
+            EngineResult r = engine.rollback(key, target, reason, caller.actor(), revert);
             RolloutState s = expect(r, "roll back " + key);
             if (revert && s.status() == Status.ROLLING_BACK && s.plan().actions().containsKey(RolloutPlan.DEFAULT_REVERT)) {
                 // rolled back earlier without its revert having run (or a restart cut it short): run it now
-                r = engine.advance(key, caller.actor());
+                r = engine.advance(key, Target.id(s.id()), caller.actor(), null);
             }
             return r;
         });
@@ -328,8 +349,7 @@ public final class RolloutService {
         RolloutKey key = key(rollout);
         try {
             return withEngine(caller, List.of(), engine -> {
-                Expect.rollout(rolloutId).check(rollout, store.read(key).orElse(null), "record the revert of " + key);
-                EngineResult r = engine.revertFinished(key, ok, detail, caller.actor());
+                EngineResult r = engine.revertFinished(key, Target.id(rolloutId), ok, detail, caller.actor());
                 expect(r, "record the revert of " + key);
                 return r;
             });

@@ -6,7 +6,7 @@ import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
-import io.jenkins.plugins.stagedrollout.logic.Expect;
+import io.stagedrollout.core.machine.Target;
 import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.jenkins.plugins.stagedrollout.logic.StageException;
 import io.jenkins.plugins.stagedrollout.logic.StatusMap;
@@ -128,16 +128,14 @@ public final class PromoteStep extends Step {
             StepAuthorization.check(Rollouts.host().owners(), rollout, who, StepAuthorization.Act.PROMOTE);
             RolloutService service = Rollouts.host().service();
             if (ring == null || rolloutId == null) {
-                RolloutState now = service.read(rollout).orElse(null);
-                new Expect(rolloutId, version).check(rollout, now, "promote");
-                if (now == null) throw new StageException(StageException.Reason.NOT_FOUND, "there is no rollout " + rollout + " to promote");
+                RolloutState now = service.current(rollout, new Target(rolloutId, version));
                 synchronized (this) {
                     if (ring == null) ring = now.ringName();
                     if (rolloutId == null) rolloutId = now.id();
                 }
                 context.saveState();
             }
-            EngineResult r = service.promote(rollout, ring, new Expect(rolloutId, version), caller(credentials));
+            EngineResult r = service.promote(rollout, ring, new Target(rolloutId, version), caller(credentials));
             Rollouts.host().changed(rollout);
             Rollouts.host().record(context, rollout, r.state().id());
             log().line((r.kind() == EngineResult.Kind.ALREADY_DONE ? "already done: " : "promoted: ") + r.message());

@@ -6,7 +6,7 @@ import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
-import io.jenkins.plugins.stagedrollout.logic.Expect;
+import io.stagedrollout.core.machine.Target;
 import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.jenkins.plugins.stagedrollout.logic.StageException;
 import io.jenkins.plugins.stagedrollout.logic.StatusMap;
@@ -164,7 +164,7 @@ public final class RollbackStep extends Step {
         private void rollBack() throws Exception {
             StepAuthorization.check(Rollouts.host().owners(), rollout, who, StepAuthorization.Act.ROLLBACK);
             RolloutService service = Rollouts.host().service();
-            Expect expect = new Expect(rolloutId, version);
+            Target target = new Target(rolloutId, version);
             if (thisBuildOnly) {
                 List<String> ids = Rollouts.host().recordedIds(context, rollout);
                 if (ids.isEmpty()) {
@@ -173,9 +173,9 @@ public final class RollbackStep extends Step {
                     succeed(service.read(rollout).map(StatusMap::of).orElseGet(() -> StatusMap.none(rollout)));
                     return;
                 }
-                expect = new Expect(ids.get(ids.size() - 1), version);
+                target = new Target(ids.get(ids.size() - 1), version);
             }
-            EngineResult r = service.rollback(rollout, reason, expect, !hasBody, caller(credentials));
+            EngineResult r = service.rollback(rollout, reason, target, !hasBody, caller(credentials));
             Rollouts.host().changed(rollout);
             RolloutState s = r.state();
             Rollouts.host().record(context, rollout, s.id());

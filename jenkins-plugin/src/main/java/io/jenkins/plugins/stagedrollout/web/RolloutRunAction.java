@@ -8,7 +8,7 @@ import io.jenkins.plugins.stagedrollout.glue.Rollouts;
 import io.jenkins.plugins.stagedrollout.config.RolloutConfiguration;
 import io.jenkins.plugins.stagedrollout.logic.Caller;
 import io.jenkins.plugins.stagedrollout.logic.Controls;
-import io.jenkins.plugins.stagedrollout.logic.Expect;
+import io.stagedrollout.core.machine.Target;
 import io.jenkins.plugins.stagedrollout.logic.RolloutView;
 import io.jenkins.plugins.stagedrollout.logic.StageException;
 import java.io.IOException;
@@ -127,13 +127,13 @@ public final class RolloutRunAction implements RunAction2 {
     /** @param rolloutId the rollout the page showed (optional): a newer rollout of the key is then left alone */
     @RequirePOST
     public HttpResponse doPromote(@QueryParameter String rollout, @QueryParameter String ring, @QueryParameter String rolloutId) {
-        return WebControls.answer(() -> controls().promote(this::check, rollouts, rollout, ring, Expect.rollout(rolloutId),
+        return WebControls.answer(() -> controls().promote(this::check, rollouts, rollout, ring, Target.id(rolloutId),
                 caller()).message());
     }
 
     @RequirePOST
     public HttpResponse doRollback(@QueryParameter String rollout, @QueryParameter String reason, @QueryParameter String rolloutId) {
-        return WebControls.answer(() -> controls().rollback(this::check, rollouts, rollout, reason, Expect.rollout(rolloutId),
+        return WebControls.answer(() -> controls().rollback(this::check, rollouts, rollout, reason, Target.id(rolloutId),
                 caller()).message());
     }
 

@@ -7,7 +7,7 @@ import io.jenkins.plugins.stagedrollout.glue.JenkinsActors;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
 import io.jenkins.plugins.stagedrollout.logic.Caller;
 import io.jenkins.plugins.stagedrollout.logic.Controls;
-import io.jenkins.plugins.stagedrollout.logic.Expect;
+import io.stagedrollout.core.machine.Target;
 import io.jenkins.plugins.stagedrollout.logic.RolloutView;
 import io.jenkins.plugins.stagedrollout.logic.StageException;
 import java.util.List;
@@ -76,14 +76,14 @@ public final class RolloutsRootAction implements RootAction {
     @RequirePOST
     public HttpResponse doPromote(@QueryParameter String rollout, @QueryParameter String ring, @QueryParameter String rolloutId) {
         return WebControls.answer(() -> controls().promote(RolloutsRootAction::check, null, rollout, ring,
-                Expect.rollout(rolloutId), Caller.of(JenkinsActors.forCaller(null))).message());
+                Target.id(rolloutId), Caller.of(JenkinsActors.forCaller(null))).message());
     }
 
     /** No build here: a plan action started from this page gets no credentials (the pipeline's rollback step has them). */
     @RequirePOST
     public HttpResponse doRollback(@QueryParameter String rollout, @QueryParameter String reason, @QueryParameter String rolloutId) {
         return WebControls.answer(() -> controls().rollback(RolloutsRootAction::check, null, rollout, reason,
-                Expect.rollout(rolloutId), Caller.of(JenkinsActors.forCaller(null))).message());
+                Target.id(rolloutId), Caller.of(JenkinsActors.forCaller(null))).message());
     }
 
     private static void check(Controls.Control control) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.stagedrollout.logic;
 
+import io.stagedrollout.core.machine.Target;
 import static io.jenkins.plugins.stagedrollout.fixtures.TestRollouts.ALICE;
 import static io.jenkins.plugins.stagedrollout.fixtures.TestRollouts.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +52,7 @@ class ControlsTest {
 
         assertThatThrownBy(() -> controls.rollback(c -> {
             throw new Denied(c);
-        }, List.of(KEY), KEY, "because", Expect.ANY, TestRollouts.AS_ALICE)).isInstanceOf(Denied.class).hasMessageContaining("ROLLBACK");
+        }, List.of(KEY), KEY, "because", Target.ANY, TestRollouts.AS_ALICE)).isInstanceOf(Denied.class).hasMessageContaining("ROLLBACK");
 
         assertThat(t.service.read(KEY).orElseThrow().revision()).isEqualTo(before);
         assertThat(woken).isEmpty();
@@ -61,18 +62,18 @@ class ControlsTest {
     void promoteWithoutThePermissionIsRefused() {
         assertThatThrownBy(() -> controls.promote(c -> {
             throw new Denied(c);
-        }, List.of(KEY), KEY, "canary", Expect.ANY, TestRollouts.AS_ALICE)).isInstanceOf(Denied.class).hasMessageContaining("PROMOTE");
+        }, List.of(KEY), KEY, "canary", Target.ANY, TestRollouts.AS_ALICE)).isInstanceOf(Denied.class).hasMessageContaining("PROMOTE");
     }
 
     @Test
     void aBuildPageCannotChangeARolloutTheBuildNeverTouched() {
-        assertThatThrownBy(() -> controls.rollback(c -> {}, List.of("payments/production"), KEY, "because", Expect.ANY, TestRollouts.AS_ALICE))
+        assertThatThrownBy(() -> controls.rollback(c -> {}, List.of("payments/production"), KEY, "because", Target.ANY, TestRollouts.AS_ALICE))
                 .isInstanceOf(StageException.class).hasMessageContaining("did not take part in rollout " + KEY);
     }
 
     @Test
     void rollbackWithThePermissionRollsBackAndWakesTheStages() throws Exception {
-        controls.rollback(c -> {}, List.of(KEY), KEY, "error budget", Expect.ANY, TestRollouts.AS_ALICE);
+        controls.rollback(c -> {}, List.of(KEY), KEY, "error budget", Target.ANY, TestRollouts.AS_ALICE);
 
         assertThat(t.service.read(KEY).orElseThrow().status()).isEqualTo(Status.ROLLING_BACK);
         assertThat(woken).containsExactly(KEY);
@@ -80,6 +81,6 @@ class ControlsTest {
 
     @Test
     void rollbackNeedsAReason() {
-        assertThatThrownBy(() -> controls.rollback(c -> {}, null, KEY, " ", Expect.ANY, TestRollouts.AS_ALICE)).hasMessage("reason: is required");
+        assertThatThrownBy(() -> controls.rollback(c -> {}, null, KEY, " ", Target.ANY, TestRollouts.AS_ALICE)).hasMessage("reason: is required");
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.stagedrollout.logic;
 
+import io.stagedrollout.core.machine.Target;
 import static io.jenkins.plugins.stagedrollout.fixtures.TestRollouts.ALICE;
 import static io.jenkins.plugins.stagedrollout.fixtures.TestRollouts.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -204,7 +205,7 @@ class RolloutServiceTest {
     void promoteReleasesTheWaitingRing() throws Exception {
         reachManualRing();
 
-        service.promote(KEY, "early-adopters", Expect.ANY, TestRollouts.AS_ALICE);
+        service.promote(KEY, "early-adopters", Target.ANY, TestRollouts.AS_ALICE);
 
         assertThat(service.look(KEY, TestRollouts.idOf(service), 1, RolloutService.DeployInFlight.NOBODY).kind()).isEqualTo(StageView.Kind.PASSED);
     }
@@ -213,8 +214,8 @@ class RolloutServiceTest {
     void promoteTwiceAdvancesOnce() throws Exception {
         reachManualRing();
 
-        EngineResult first = service.promote(KEY, "early-adopters", Expect.ANY, TestRollouts.AS_ALICE);
-        EngineResult second = service.promote(KEY, "early-adopters", Expect.ANY, TestRollouts.AS_ALICE);
+        EngineResult first = service.promote(KEY, "early-adopters", Target.ANY, TestRollouts.AS_ALICE);
+        EngineResult second = service.promote(KEY, "early-adopters", Target.ANY, TestRollouts.AS_ALICE);
 
         assertThat(first.kind()).isEqualTo(EngineResult.Kind.APPLIED);
         assertThat(second.kind()).isEqualTo(EngineResult.Kind.ALREADY_DONE);
@@ -226,7 +227,7 @@ class RolloutServiceTest {
     void promotingARingStillBakingIsRefused() throws Exception {
         deployCanary();
 
-        assertThatThrownBy(() -> service.promote(KEY, "canary", Expect.ANY, TestRollouts.AS_ALICE)).isInstanceOf(StageException.class)
+        assertThatThrownBy(() -> service.promote(KEY, "canary", Target.ANY, TestRollouts.AS_ALICE)).isInstanceOf(StageException.class)
                 .extracting(e -> ((StageException) e).reason()).isEqualTo(StageException.Reason.CONFLICT);
     }
 
@@ -234,7 +235,7 @@ class RolloutServiceTest {
     void rollbackFailsTheWaitingRingAndTheRevertFinishesIt() throws Exception {
         reachManualRing();
 
-        service.rollback(KEY, "latency regression", Expect.ANY, false, TestRollouts.AS_ALICE);
+        service.rollback(KEY, "latency regression", Target.ANY, false, TestRollouts.AS_ALICE);
         StageView waiter = service.look(KEY, TestRollouts.idOf(service), 1, RolloutService.DeployInFlight.NOBODY);
         service.revertFinished(KEY, TestRollouts.idOf(service), true, "reverted", TestRollouts.AS_ALICE);
 
@@ -246,7 +247,7 @@ class RolloutServiceTest {
     @Test
     void theLastRingCompletesTheRolloutAndALaterBuildKnowsTheLastGoodVersion() throws Exception {
         reachManualRing();
-        service.promote(KEY, "early-adopters", Expect.ANY, TestRollouts.AS_ALICE);
+        service.promote(KEY, "early-adopters", Target.ANY, TestRollouts.AS_ALICE);
         service.enterStage(RolloutService.StageRequest.of(KEY, "everyone", null, null, true), TestRollouts.AS_ALICE);
         service.deployed(KEY, TestRollouts.idOf(service), 2, true, "deployed", TestRollouts.AS_ALICE);
 

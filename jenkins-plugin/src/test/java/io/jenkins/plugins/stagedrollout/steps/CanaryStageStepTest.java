@@ -10,7 +10,7 @@ import io.jenkins.plugins.stagedrollout.fixtures.FakeHost;
 import io.jenkins.plugins.stagedrollout.fixtures.FakeStepContext;
 import io.jenkins.plugins.stagedrollout.fixtures.Plans;
 import io.jenkins.plugins.stagedrollout.fixtures.TestRollouts;
-import io.jenkins.plugins.stagedrollout.logic.Expect;
+import io.stagedrollout.core.machine.Target;
 import io.jenkins.plugins.stagedrollout.logic.StageRun;
 import io.stagedrollout.core.machine.Status;
 import java.io.ByteArrayInputStream;
@@ -280,7 +280,7 @@ class CanaryStageStepTest {
     @Test
     void aPromoteFromElsewhereIsSeenByThePoll() throws Exception {
         FakeStepContext waiter = waitingOnManualRing();
-        t.service.promote(KEY, "early-adopters", Expect.ANY, TestRollouts.AS_ALICE); // the CLI: no wake-up call
+        t.service.promote(KEY, "early-adopters", Target.ANY, TestRollouts.AS_ALICE); // the CLI: no wake-up call
 
         bakeAll();
 
@@ -453,7 +453,7 @@ class CanaryStageStepTest {
         FakeStepContext ctx = new FakeStepContext(true);
         started(windowedStep(), ctx);
 
-        t.service.rollback(KEY, "release cancelled", Expect.ANY, true, TestRollouts.AS_ALICE);
+        t.service.rollback(KEY, "release cancelled", Target.ANY, true, TestRollouts.AS_ALICE);
         host.changed(KEY);
         host.runDue();
 

@@ -8,7 +8,7 @@ import io.jenkins.plugins.stagedrollout.fixtures.FakeHost;
 import io.jenkins.plugins.stagedrollout.fixtures.FakeStepContext;
 import io.jenkins.plugins.stagedrollout.fixtures.Plans;
 import io.jenkins.plugins.stagedrollout.fixtures.TestRollouts;
-import io.jenkins.plugins.stagedrollout.logic.Expect;
+import io.stagedrollout.core.machine.Target;
 import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.jenkins.plugins.stagedrollout.logic.StageView;
 import io.stagedrollout.core.machine.RolloutEvent;
@@ -79,7 +79,8 @@ class PromoteStepTest {
         FakeStepContext ctx = promote(p, new FakeStepContext(false));
 
         assertThat(ctx.record().failure).isInstanceOf(AbortException.class)
-                .hasMessageContaining("rollout r-00000000 was expected, but the current rollout of " + KEY + " is " + id);
+                .hasMessageContaining("aimed at rollout r-00000000, but " + KEY + " is now rollout " + id)
+                .hasMessageContaining("nothing was changed");
         assertThat(t.service.read(KEY).orElseThrow().status()).isEqualTo(Status.AWAITING_APPROVAL);
     }
 

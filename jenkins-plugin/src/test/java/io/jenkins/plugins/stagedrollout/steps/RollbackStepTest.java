@@ -8,7 +8,7 @@ import io.jenkins.plugins.stagedrollout.fixtures.FakeHost;
 import io.jenkins.plugins.stagedrollout.fixtures.FakeStepContext;
 import io.jenkins.plugins.stagedrollout.fixtures.Plans;
 import io.jenkins.plugins.stagedrollout.fixtures.TestRollouts;
-import io.jenkins.plugins.stagedrollout.logic.Expect;
+import io.stagedrollout.core.machine.Target;
 import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.stagedrollout.core.machine.Status;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class RollbackStepTest {
                 if (v.finished() || v.kind() == io.jenkins.plugins.stagedrollout.logic.StageView.Kind.WAITING) break;
                 t.clock.advance(Duration.ofSeconds(20));
             }
-            if (ring == 1) s.promote(KEY, "early-adopters", Expect.ANY, TestRollouts.AS_ALICE);
+            if (ring == 1) s.promote(KEY, "early-adopters", Target.ANY, TestRollouts.AS_ALICE);
         }
         assertThat(s.read(KEY).orElseThrow().status()).isEqualTo(Status.COMPLETED);
         return TestRollouts.idOf(s);
@@ -123,8 +123,9 @@ class RollbackStepTest {
         FakeStepContext ctx = rollback(r, new FakeStepContext(true));
 
         assertThat(ctx.record().failure).isInstanceOf(AbortException.class)
-                .hasMessageContaining("rollout " + old + " was expected, but the current rollout of " + KEY + " is "
-                        + TestRollouts.idOf(t.service) + " of v2 (DEPLOYING); nothing changed");
+                .hasMessageContaining("rollout " + old + " (version v1) has ended: COMPLETED")
+                .hasMessageContaining("but " + KEY + " is now rollout " + TestRollouts.idOf(t.service) + " of version v2")
+                .hasMessageContaining("nothing was changed");
         assertThat(t.service.read(KEY).orElseThrow().revision()).isEqualTo(revision);
         assertThat(ctx.record().bodyContexts).isEmpty();
     }

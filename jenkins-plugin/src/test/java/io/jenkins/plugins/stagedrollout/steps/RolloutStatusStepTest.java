@@ -10,7 +10,7 @@ import io.jenkins.plugins.stagedrollout.fixtures.FakeHost;
 import io.jenkins.plugins.stagedrollout.fixtures.FakeStepContext;
 import io.jenkins.plugins.stagedrollout.fixtures.Plans;
 import io.jenkins.plugins.stagedrollout.fixtures.TestRollouts;
-import io.jenkins.plugins.stagedrollout.logic.Expect;
+import io.stagedrollout.core.machine.Target;
 import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.stagedrollout.core.engine.EngineListener;
 import java.nio.file.Path;
