@@ -1,14 +1,14 @@
 package io.jenkins.plugins.stagedrollout.config;
 
 import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.CredentialsScope;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.ExtensionList;
+import hudson.model.Run;
 import hudson.util.FormValidation;
 import hudson.util.Secret;
-import com.cloudbees.plugins.credentials.CredentialsScope;
-import hudson.model.Run;
 import io.jenkins.plugins.stagedrollout.logic.ConfigChecks;
 import io.jenkins.plugins.stagedrollout.logic.PlanDefaults;
 import io.jenkins.plugins.stagedrollout.logic.PlanEnvironment;

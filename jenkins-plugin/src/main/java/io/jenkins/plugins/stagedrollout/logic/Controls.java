@@ -1,7 +1,7 @@
 package io.jenkins.plugins.stagedrollout.logic;
 
-import io.stagedrollout.core.machine.Target;
 import io.stagedrollout.core.engine.EngineResult;
+import io.stagedrollout.core.machine.Target;
 import java.util.Collection;
 import java.util.function.Consumer;
 

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.stagedrollout.logic;
 
-import io.stagedrollout.core.machine.Target;
 import io.stagedrollout.core.engine.EngineResult;
 import io.stagedrollout.core.engine.RolloutEngine;
 import io.stagedrollout.core.machine.RolloutEvent;
@@ -8,14 +7,15 @@ import io.stagedrollout.core.machine.RolloutMachine;
 import io.stagedrollout.core.machine.RolloutState;
 import io.stagedrollout.core.machine.RolloutVariables;
 import io.stagedrollout.core.machine.Status;
+import io.stagedrollout.core.machine.Target;
 import io.stagedrollout.core.plan.InvalidPlanException;
 import io.stagedrollout.core.plan.Ring;
 import io.stagedrollout.core.plan.RolloutPlan;
 import io.stagedrollout.core.policy.Closure;
 import io.stagedrollout.core.policy.Freeze;
 import io.stagedrollout.core.store.RolloutKey;
-import io.stagedrollout.core.store.RolloutStore;
 import io.stagedrollout.core.store.RolloutStore.StoreException;
+import io.stagedrollout.core.store.RolloutStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

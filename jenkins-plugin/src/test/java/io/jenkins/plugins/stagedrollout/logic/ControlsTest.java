@@ -1,6 +1,5 @@
 package io.jenkins.plugins.stagedrollout.logic;
 
-import io.stagedrollout.core.machine.Target;
 import static io.jenkins.plugins.stagedrollout.fixtures.TestRollouts.ALICE;
 import static io.jenkins.plugins.stagedrollout.fixtures.TestRollouts.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +9,7 @@ import io.jenkins.plugins.stagedrollout.fixtures.Plans;
 import io.jenkins.plugins.stagedrollout.fixtures.TestRollouts;
 import io.stagedrollout.core.engine.EngineListener;
 import io.stagedrollout.core.machine.Status;
+import io.stagedrollout.core.machine.Target;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,5 +82,16 @@ class ControlsTest {
     @Test
     void rollbackNeedsAReason() {
         assertThatThrownBy(() -> controls.rollback(c -> {}, null, KEY, " ", Target.ANY, TestRollouts.AS_ALICE)).hasMessage("reason: is required");
+    }
+
+    @Test
+    void aButtonOnAPageShowingAnOlderRolloutChangesNothing() throws Exception {
+        long before = t.service.read(KEY).orElseThrow().revision();
+
+        assertThatThrownBy(() -> controls.rollback(c -> {}, List.of(KEY), KEY, "stale page", Target.id("r-0ld00000"),
+                TestRollouts.AS_ALICE)).isInstanceOf(StageException.class).hasMessageContaining("nothing was changed");
+
+        assertThat(t.service.read(KEY).orElseThrow().revision()).isEqualTo(before);
+        assertThat(woken).isEmpty();
     }
 }

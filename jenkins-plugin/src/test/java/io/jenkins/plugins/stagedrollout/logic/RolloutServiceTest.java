@@ -1,6 +1,5 @@
 package io.jenkins.plugins.stagedrollout.logic;
 
-import io.stagedrollout.core.machine.Target;
 import static io.jenkins.plugins.stagedrollout.fixtures.TestRollouts.ALICE;
 import static io.jenkins.plugins.stagedrollout.fixtures.TestRollouts.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +11,7 @@ import io.stagedrollout.core.engine.EngineListener;
 import io.stagedrollout.core.engine.EngineResult;
 import io.stagedrollout.core.machine.RolloutEvent;
 import io.stagedrollout.core.machine.Status;
+import io.stagedrollout.core.machine.Target;
 import io.stagedrollout.core.plan.RolloutPlan;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -311,5 +311,44 @@ class RolloutServiceTest {
                 .hasMessageContaining("ring canary cannot be deployed now: in a deploy freeze: deploy freeze (CI_DEPLOY_FREEZE)")
                 .hasMessageContaining("the next opening is not known");
         assertThat(service.read(KEY).orElseThrow().status()).isEqualTo(Status.PENDING);
+    }
+
+    @Test
+    void closingTheEngineIsLeftToAnotherThreadSoASlowNotificationEndpointHoldsUpNobody() throws Exception {
+        java.util.List<Runnable> closes = new java.util.ArrayList<>();
+        RolloutService handingOff = new RolloutService(t.store, new PlanEnvironment(dir, java.net.http.HttpClient.newHttpClient(),
+                t.clock), t.clock, new PlanPolicy(false), closes::add);
+
+        handingOff.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
+
+        // the engine (whose close waits up to 30s for notifications) was handed to the closer, not closed here
+        assertThat(closes).hasSize(1);
+        closes.forEach(Runnable::run);
+    }
+
+    @Test
+    void aPromoteAimedAtAnotherRolloutIsRefusedNamingBothAndChangesNothing() throws Exception {
+        reachManualRing();
+        long revision = service.read(KEY).orElseThrow().revision();
+
+        assertThatThrownBy(() -> service.promote(KEY, "early-adopters", Target.id("r-0ld00000"), TestRollouts.AS_ALICE))
+                .isInstanceOf(StageException.class)
+                .hasMessageContaining("aimed at rollout r-0ld00000, but " + KEY + " is now rollout " + TestRollouts.idOf(service))
+                .extracting(e -> ((StageException) e).reason()).isEqualTo(StageException.Reason.CONFLICT);
+        assertThat(service.read(KEY).orElseThrow().revision()).isEqualTo(revision);
+    }
+
+    @Test
+    void aStageNeverTicksANewerRolloutOfItsKey() throws Exception {
+        deployCanary();
+        String first = TestRollouts.idOf(service);
+        service.rollback(KEY, "superseded", Target.ANY, false, TestRollouts.AS_ALICE);
+        service.revertFinished(KEY, first, true, "reverted", TestRollouts.AS_ALICE);
+        service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v3", plan, true), TestRollouts.AS_ALICE);
+
+        StageView v = service.tick(KEY, first, 0, RolloutService.DeployInFlight.NOBODY, TestRollouts.AS_ALICE);
+
+        assertThat(v.kind()).isEqualTo(StageView.Kind.FAILED);
+        assertThat(v.message()).contains("rollout " + first + " is no longer current").contains("of v3");
     }
 }
