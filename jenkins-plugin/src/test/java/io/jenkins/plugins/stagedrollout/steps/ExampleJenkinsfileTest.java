@@ -76,4 +76,29 @@ class ExampleJenkinsfileTest {
         }
         return names;
     }
+
+    @Test
+    void theFailureRollbackIsBoundToThisBuildsRollout() throws Exception {
+        String text = Files.readString(example("examples/Jenkinsfile")).replaceAll("(?m)//.*$", "");
+
+        Matcher m = CALL.matcher(text);
+        List<String> rollbacks = new ArrayList<>();
+        while (m.find()) if (m.group(1).equals("rollback")) rollbacks.add(m.group(2));
+        assertThat(rollbacks).isNotEmpty().allSatisfy(args -> assertThat(args).contains("thisBuildOnly: true"));
+    }
+
+    @Test
+    void theExamplePlanWorksInJenkinsAsConfiguredByDefault() throws Exception {
+        io.stagedrollout.core.plan.RolloutPlan plan = io.stagedrollout.core.plan.PlanReader.parse(
+                Files.readString(example("examples/plans/jenkins.yaml")));
+
+        new io.jenkins.plugins.stagedrollout.logic.PlanPolicy(false).check(plan); // no command actions, no file sources
+        assertThat(plan.key()).isEqualTo("checkout/production");
+        assertThat(plan.actions()).isEmpty(); // deploy and revert are the Jenkinsfile's step bodies
+        for (var gate : plan.gates().values()) {
+            // a gate measured on the controller must never ask the controller itself (Jenkins listens there)
+            assertThat(String.valueOf(gate.settings())).as(gate.name())
+                    .doesNotContain("127.0.0.1").doesNotContain("localhost").doesNotContain(":8080");
+        }
+    }
 }
