@@ -2,7 +2,9 @@ package io.stagedrollout.store.postgres;
 
 import io.stagedrollout.core.machine.RolloutEvent;
 import io.stagedrollout.core.machine.RolloutState;
+import io.stagedrollout.core.store.Fence;
 import io.stagedrollout.core.store.RolloutKey;
+import io.stagedrollout.core.store.RolloutLeases;
 import io.stagedrollout.core.store.RolloutStore;
 import io.stagedrollout.core.store.StateJson;
 import java.io.IOException;
@@ -95,11 +97,11 @@ public final class PostgresRolloutStore implements RolloutStore {
     }
 
     /** One database operation on a borrowed connection. */
-    private interface Work<T> {
+    interface Work<T> {
         T run(Connection c) throws SQLException, StoreException;
     }
 
-    private <T> T withConnection(Work<T> work) throws SQLException, StoreException {
+    <T> T withConnection(Work<T> work) throws SQLException, StoreException {
         Connection c = borrow();
         boolean healthy = false;
         try {
@@ -138,19 +140,31 @@ public final class PostgresRolloutStore implements RolloutStore {
         }
     }
 
+    // lease: driver leases in their own table (PostgresLeases, migration V2)
     @Override
-    public void commit(RolloutKey key, long expectedRevision, RolloutState state, List<RolloutEvent> events)
-            throws ConflictException, StoreException {
+    public RolloutLeases leases() {
+        return new PostgresLeases(this);
+    }
+
+    @Override
+    public void commit(RolloutKey key, long expectedRevision, RolloutState state, List<RolloutEvent> events, Fence fence)
+            throws ConflictException, RolloutLeases.LeaseLostException, StoreException {
         if (state.revision() != expectedRevision + 1) {
             throw new IllegalArgumentException("state revision " + state.revision() + " does not follow " + expectedRevision);
         }
         String json = StateJson.write(state);
-        Long conflict;
+        Object conflict;
         try {
-            // the revision found instead of the expected one, or null when this commit won
+            // the revision found instead of the expected one, a lost lease, or null when this commit won
             conflict = withConnection(c -> {
                 c.setAutoCommit(false);
                 try {
+                    try {
+                        PostgresLeases.checkFence(c, key, fence); // lease: a stale driver's commit is refused atomically
+                    } catch (RolloutLeases.LeaseLostException lost) {
+                        c.rollback();
+                        return lost;
+                    }
                     if (!writeState(c, key, expectedRevision, state, json)) {
                         long actual = revision(c, key);
                         c.rollback();
@@ -167,7 +181,8 @@ public final class PostgresRolloutStore implements RolloutStore {
         } catch (SQLException e) {
             throw failure("cannot commit rollout " + key, e);
         }
-        if (conflict != null) throw new ConflictException(key, expectedRevision, conflict);
+        if (conflict instanceof RolloutLeases.LeaseLostException lost) throw lost;
+        if (conflict != null) throw new ConflictException(key, expectedRevision, (Long) conflict);
     }
 
     /** The compare-and-set: true when this transaction now holds the new state. */
@@ -287,7 +302,7 @@ public final class PostgresRolloutStore implements RolloutStore {
         }
     }
 
-    private StoreException failure(String what, SQLException e) {
+    StoreException failure(String what, SQLException e) {
         String state = e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]";
         return new StoreException(what + " in " + location.describe() + ": " + e.getMessage() + state, e);
     }

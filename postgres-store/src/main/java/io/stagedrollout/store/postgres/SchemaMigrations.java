@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class SchemaMigrations {
     /** Every script, oldest first. Add new ones at the end; never edit an applied one. */
-    static final List<String> SCRIPTS = List.of("V1__rollout_state_and_events.sql");
+    static final List<String> SCRIPTS = List.of("V1__rollout_state_and_events.sql", "V2__rollout_lease.sql");
     /** Any constant shared by all processes; "rollout" in ASCII. */
     private static final long LOCK_ID = 0x726f6c6c6f7574L;
 

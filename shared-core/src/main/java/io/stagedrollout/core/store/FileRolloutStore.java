@@ -32,8 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class FileRolloutStore implements RolloutStore {
     private static final String STATE = "state.json";
     private static final String JOURNAL = "journal.jsonl";
-    private static final String LOCK = ".lock";
-    private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
+    static final String LOCK = ".lock"; // lease: shared with FileLeases
+    static final ConcurrentHashMap<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>(); // lease: shared with FileLeases
 
     private final Path root;
 
@@ -50,7 +50,7 @@ public final class FileRolloutStore implements RolloutStore {
         return "file store at " + root;
     }
 
-    private Path dir(RolloutKey key) {
+    Path dir(RolloutKey key) {
         // RolloutKey's parts cannot contain '/', '..' or NUL, so this cannot leave the root; checked again anyway
         Path d = root.resolve(key.service()).resolve(key.environment()).normalize();
         if (!d.startsWith(root) || d.equals(root)) throw new IllegalArgumentException("key " + key + " leaves the state directory");
@@ -69,9 +69,15 @@ public final class FileRolloutStore implements RolloutStore {
         }
     }
 
+    // lease: the driver leases live in their own file beside the state (FileLeases), under the same key lock
     @Override
-    public void commit(RolloutKey key, long expectedRevision, RolloutState state, List<RolloutEvent> events)
-            throws ConflictException, StoreException {
+    public RolloutLeases leases() {
+        return new FileLeases(this);
+    }
+
+    @Override
+    public void commit(RolloutKey key, long expectedRevision, RolloutState state, List<RolloutEvent> events, Fence fence)
+            throws ConflictException, RolloutLeases.LeaseLostException, StoreException {
         if (state.revision() != expectedRevision + 1) {
             throw new IllegalArgumentException("state revision " + state.revision() + " does not follow " + expectedRevision);
         }
@@ -82,6 +88,7 @@ public final class FileRolloutStore implements RolloutStore {
             Files.createDirectories(d);
             try (FileChannel lockChannel = FileChannel.open(d.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     FileLock ignored = lockChannel.lock()) {
+                FileLeases.checkFence(d, key, fence); // lease: a stale driver's commit is refused atomically
                 long actual = read(key).map(RolloutState::revision).orElse(0L);
                 if (actual != expectedRevision) throw new ConflictException(key, expectedRevision, actual);
                 Path journal = d.resolve(JOURNAL);

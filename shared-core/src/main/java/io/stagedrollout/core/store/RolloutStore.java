@@ -24,8 +24,27 @@ public interface RolloutStore extends AutoCloseable {
      * @throws ConflictException when the stored revision is not {@code expectedRevision}: someone else committed
      *     first; re-read and decide again
      */
-    void commit(RolloutKey key, long expectedRevision, RolloutState state, List<RolloutEvent> events)
-            throws ConflictException, StoreException;
+    default void commit(RolloutKey key, long expectedRevision, RolloutState state, List<RolloutEvent> events)
+            throws ConflictException, StoreException {
+        try {
+            commit(key, expectedRevision, state, events, null);
+        } catch (RolloutLeases.LeaseLostException e) {
+            throw new AssertionError("an unfenced commit cannot lose a lease", e);
+        }
+    }
+
+    /**
+     * As {@link #commit(RolloutKey, long, RolloutState, List)}, fenced: with a {@code fence} the commit is made only
+     * while the fence's token is the key's current lease token, atomically with the compare-and-set. Drivers commit
+     * fenced; people's commands (promote, rollback, abort) commit unfenced and are never blocked by a driver.
+     *
+     * @throws RolloutLeases.LeaseLostException when another driver has taken the key's lease: nothing was written
+     */
+    void commit(RolloutKey key, long expectedRevision, RolloutState state, List<RolloutEvent> events, Fence fence)
+            throws ConflictException, RolloutLeases.LeaseLostException, StoreException;
+
+    /** The key's driver leases (one driver per key), atomic with the commits. */
+    RolloutLeases leases();
 
     /** Every stored rollout's current state (active and finished), ordered by key. */
     List<RolloutState> list() throws StoreException;
