@@ -17,10 +17,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import jenkins.model.Jenkins;
 import jenkins.util.Timer;
@@ -94,20 +91,6 @@ public final class Rollouts {
     }
 
     static final class JenkinsHost implements Host {
-        /** Long work (store, gates, actions) waits on I/O, not on CPU: a pool that grows, one task per key at a time. */
-        private static final ExecutorService POOL = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
-            private final AtomicInteger n = new AtomicInteger();
-
-            @Override
-            public Thread newThread(Runnable r) {
-                Thread t = new Thread(r, "staged-rollout-worker-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            }
-        });
-        private static final KeyedWorkers WORKERS = new KeyedWorkers(POOL);
-        private static final LiveDeploys DEPLOYS = new LiveDeploys();
-
         @Override
         public RolloutService service() throws StageException {
             return RolloutConfiguration.get().service();
@@ -120,12 +103,12 @@ public final class Rollouts {
 
         @Override
         public KeyedWorkers workers() {
-            return WORKERS;
+            return StepWorkers.get().workers();
         }
 
         @Override
         public LiveDeploys deploys() {
-            return DEPLOYS;
+            return StepWorkers.get().deploys();
         }
 
         @Override

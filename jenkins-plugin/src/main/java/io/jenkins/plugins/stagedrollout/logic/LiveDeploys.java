@@ -9,9 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the build that deployed it was stopped or died, and the next stage deploys it again. Entries are registered when a
  * body starts (and again when a build resumes after a restart) and removed when the body ends.
  *
- * <p>Adapter point for the core's driver leases (DESIGN.md "Drivers, leases and fencing"): a deploy by another
- * controller or the CLI holds a lease this registry cannot see; when the core's lease API is available the stage asks
- * it as well (see {@link RolloutService#deployInFlight}).
+ * <p>A deploy by another controller or the CLI is seen through the key's driver lease instead (DESIGN.md "Drivers,
+ * leases and fencing"; see {@code RolloutService.deployInFlight}).
  */
 public final class LiveDeploys {
     private record Deploy(String rollout, String rolloutId, int ringIndex) {}

@@ -13,6 +13,7 @@ import io.stagedrollout.core.plan.Ring;
 import io.stagedrollout.core.plan.RolloutPlan;
 import io.stagedrollout.core.policy.Closure;
 import io.stagedrollout.core.policy.Freeze;
+import io.stagedrollout.core.store.Lease;
 import io.stagedrollout.core.store.RolloutKey;
 import io.stagedrollout.core.store.RolloutStore.StoreException;
 import io.stagedrollout.core.store.RolloutStore;
@@ -179,12 +180,12 @@ public final class RolloutService {
                         + key + " (rings: " + state.plan().rings().stream().map(Ring::name).collect(Collectors.joining(", ")) + ")");
             }
             String ring = r.ring();
-            switch (StageLogic.entry(state, index, r.deploying().test(state, index))) {
+            switch (StageLogic.entry(state, index, deployInFlight(key, state, index, r.deploying()))) {
                 case PASSED -> {
                     return new StageStart(StageStart.Next.PASSED, state, index, null, StageLogic.passedMessage(state, index), null);
                 }
                 case ATTACH -> {
-                    String how = state.status() == Status.DEPLOYING ? "is being deployed by another build; waiting for it"
+                    String how = state.status() == Status.DEPLOYING ? "is being deployed by another build or driver; waiting for it"
                             : "is already deployed (" + state.status() + "); attaching to its bake";
                     return new StageStart(StageStart.Next.BAKE, state, index, null, "ring " + ring + " " + how, null);
                 }
@@ -248,14 +249,16 @@ public final class RolloutService {
         return withEngine(caller, List.of(), engine -> {
             RolloutState before = store.read(key).orElse(null);
             if (before == null || !before.id().equals(rolloutId)) return replaced(rollout, rolloutId, ringIndex, before);
-            if (before.status() != Status.BAKING) return StageLogic.view(before, ringIndex, clock.instant(), deploying.test(before, ringIndex));
+            if (before.status() != Status.BAKING) {
+                return StageLogic.view(before, ringIndex, clock.instant(), deployInFlight(key, before, ringIndex, deploying));
+            }
             // the policy may have been tightened since the rollout started: never measure a refused gate
             policy.check(before.plan());
             RolloutEngine.Tick t = engine.tick(key, Target.id(rolloutId), caller.actor());
             RolloutState s = t.result().state();
             if (s == null) throw new StageException(StageException.Reason.NOT_FOUND, t.result().message());
             if (!s.id().equals(rolloutId)) return replaced(rollout, rolloutId, ringIndex, s);
-            StageView v = StageLogic.view(s, ringIndex, clock.instant(), deploying.test(s, ringIndex));
+            StageView v = StageLogic.view(s, ringIndex, clock.instant(), deployInFlight(key, s, ringIndex, deploying));
             if (v.kind() == StageView.Kind.BAKING && t.wakeAt() != null) {
                 return new StageView(v.kind(), s, t.wakeAt(), v.message());
             }
@@ -265,9 +268,31 @@ public final class RolloutService {
 
     /** Re-reads the rollout without measuring (a waiting stage looking for a promote or a rollback). */
     public StageView look(String rollout, String rolloutId, int ringIndex, DeployInFlight deploying) throws StageException {
+        RolloutKey key = key(rollout);
         RolloutState s = read(rollout).orElse(null);
         if (s == null || !s.id().equals(rolloutId)) return replaced(rollout, rolloutId, ringIndex, s);
-        return StageLogic.view(s, ringIndex, clock.instant(), deploying.test(s, ringIndex));
+        try {
+            return StageLogic.view(s, ringIndex, clock.instant(), deployInFlight(key, s, ringIndex, deploying));
+        } catch (StoreException e) {
+            throw storeFailed(e);
+        }
+    }
+
+    /**
+     * Whether someone deploys ring {@code ringIndex} of {@code s} now: a live stage on this controller, or a driver
+     * (the CLI, another controller) holding the key's lease for this rollout. A ring DEPLOYING with nobody deploying it
+     * was cut short and may be deployed again; otherwise it is attached to, never deployed twice at once.
+     *
+     * <p>Adapter point: the Jenkins stages do not take the key's lease themselves yet; when the core's driver session
+     * (lease, renewal, fenced commits) is available, a stage drives its ring under it, and this check becomes the
+     * lease alone.
+     */
+    private boolean deployInFlight(RolloutKey key, RolloutState s, int ringIndex, DeployInFlight local) throws StoreException {
+        if (local.test(s, ringIndex)) return true;
+        if (s.status() != Status.DEPLOYING || s.ringIndex() != ringIndex) return false;
+        Optional<Lease> lease = store.leases().read(key);
+        return lease.isPresent() && !lease.get().freeAt(clock.instant())
+                && (lease.get().rolloutId() == null || lease.get().rolloutId().equals(s.id()));
     }
 
     /** The stage's rollout is gone or another one took the key: the stage fails saying so. */

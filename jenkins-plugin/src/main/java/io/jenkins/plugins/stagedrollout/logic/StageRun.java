@@ -212,7 +212,7 @@ public final class StageRun implements Serializable {
     }
 
     private boolean deployInFlight(Port p, RolloutState s, int index) {
-        // adapter point for the core's driver leases: a deploy by another controller or the CLI holds one
+        // this controller's live deploys; the service adds the drivers elsewhere that hold the key's lease
         return p.deploys().deploying(rollout, s.id(), index, token);
     }
 

@@ -351,4 +351,22 @@ class RolloutServiceTest {
         assertThat(v.kind()).isEqualTo(StageView.Kind.FAILED);
         assertThat(v.message()).contains("rollout " + first + " is no longer current").contains("of v3");
     }
+
+    @Test
+    void aRingADriverElsewhereDeploysUnderTheLeaseIsWaitedForNotDeployedAgain() throws Exception {
+        service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
+        io.stagedrollout.core.store.RolloutKey key = RolloutService.key(KEY);
+        t.store.leases().acquire(key, new io.stagedrollout.core.store.RolloutLeases.Claim(
+                new io.stagedrollout.core.store.LeaseHolder("rollout run (bob)", "ci-3", null, 4711, "2026-11-26T09:00:00Z", "s1"),
+                TestRollouts.idOf(service), Duration.ofMinutes(5), 0, false), t.clock.instant());
+
+        StageStart whileHeld = service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
+        t.clock.advance(Duration.ofMinutes(6)); // the driver died: its lease lapsed
+        StageStart afterItLapsed = service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
+
+        assertThat(whileHeld.next()).isEqualTo(StageStart.Next.BAKE);
+        assertThat(whileHeld.message()).contains("is being deployed by another build or driver");
+        assertThat(afterItLapsed.next()).isEqualTo(StageStart.Next.RUN_BODY);
+        assertThat(afterItLapsed.message()).contains("was interrupted; deploying it again");
+    }
 }

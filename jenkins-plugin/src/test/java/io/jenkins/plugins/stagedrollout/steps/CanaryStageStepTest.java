@@ -205,7 +205,7 @@ class CanaryStageStepTest {
         started(step("canary", true), second);
 
         assertThat(second.record().bodyContexts).isEmpty();
-        assertThat(second.record().log()).contains("is being deployed by another build");
+        assertThat(second.record().log()).contains("is being deployed by another build or driver");
         first.bodySucceeds();
         host.runDue();
         bakeAll();
