@@ -211,13 +211,14 @@ public final class CanaryStageStep extends Step {
             synchronized (this) {
                 stopped = true;
                 b = run.phase() == StageRun.Phase.DEPLOYING ? body : null;
+                if (b == null) {
+                    // ended under the lock, so a body about to start never starts; the rollout stays where it is (a
+                    // later canaryStage for this ring attaches to its bake, or deploys a ring left DEPLOYING again)
+                    fail(cause);
+                    return;
+                }
             }
-            if (b != null) {
-                b.cancel(cause); // the deploy callback hears the interruption and ends the step
-                return;
-            }
-            // the rollout stays where it is: a later canaryStage for this ring attaches to its bake
-            fail(cause);
+            b.cancel(cause); // the deploy callback hears the interruption and ends the step
         }
 
         @Override
@@ -282,6 +283,7 @@ public final class CanaryStageStep extends Step {
         public void runBody(Map<String, String> variables) throws IOException, InterruptedException {
             RolloutEnvironment env = new RolloutEnvironment(context.get(EnvironmentExpander.class), variables);
             synchronized (this) {
+                if (isDone()) return; // stopped meanwhile: the ring stays DEPLOYING for the next stage
                 body = context.newBodyInvoker().withContext(env).withCallback(new DeployCallback(this)).start();
             }
         }

@@ -263,12 +263,12 @@ public final class RollbackStep extends Step {
             synchronized (this) {
                 stopped = true;
                 b = phase == Phase.REVERTING ? body : null;
+                if (b == null) {
+                    fail(cause); // under the lock: a revert body about to start never starts
+                    return;
+                }
             }
-            if (b != null) {
-                b.cancel(cause);
-            } else {
-                fail(cause);
-            }
+            b.cancel(cause);
         }
 
         @Override
