@@ -192,7 +192,7 @@ public final class RolloutService {
                 case REDEPLOY -> {
                     if (!r.hasBody()) {
                         throw new StageException(StageException.Reason.CONFLICT, "the deploy of ring " + ring
-                                + " was interrupted; run canaryStage with a body to deploy it again");
+                                + " was interrupted; run canaryStage without usePlanAction, its body deploying the ring, to deploy it again");
                     }
                     return new StageStart(StageStart.Next.RUN_BODY, state, index, RolloutVariables.forRing(state, index),
                             "the deploy of ring " + ring + " was interrupted; deploying it again", null);
@@ -347,7 +347,7 @@ public final class RolloutService {
 
     /**
      * Records a rollback of the rollout {@code target} names. With {@code runRevertAction} the plan's {@code revert}
-     * action runs now (also when an earlier rollback left the rollout ROLLING_BACK: a body-less rollback resumed after
+     * action runs now (also when an earlier rollback left the rollout ROLLING_BACK: a rollback by the plan's action resumed after
      * a restart finishes the revert); otherwise the rollout stays ROLLING_BACK until {@link #revertFinished} (a
      * rollback step's body).
      */

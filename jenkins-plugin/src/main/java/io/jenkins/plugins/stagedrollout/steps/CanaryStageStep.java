@@ -52,6 +52,7 @@ public final class CanaryStageStep extends Step {
     private String planText;
     private String overrideWindowReason;
     private List<CredentialBinding> credentials = List.of();
+    private boolean usePlanAction;
 
     @DataBoundConstructor
     public CanaryStageStep(String rollout, String ring) {
@@ -117,6 +118,19 @@ public final class CanaryStageStep extends Step {
         this.credentials = credentials == null ? List.of() : List.copyOf(credentials);
     }
 
+    public boolean isUsePlanAction() {
+        return usePlanAction;
+    }
+
+    /**
+     * The plan's {@code deploy} action deploys the ring, on the controller, instead of the body; give an empty body
+     * ({@code canaryStage(..., usePlanAction: true) {}}): a Pipeline block step always takes one.
+     */
+    @DataBoundSetter
+    public void setUsePlanAction(boolean usePlanAction) {
+        this.usePlanAction = usePlanAction;
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
         try {
@@ -152,7 +166,7 @@ public final class CanaryStageStep extends Step {
             this.planText = step.planText;
             this.credentials = new LinkedHashMap<>(credentials);
             this.run = new StageRun(step.rollout, step.ring, step.version, step.plan != null || step.planText != null,
-                    step.overrideWindowReason, context.hasBody());
+                    step.overrideWindowReason, context.hasBody() && !step.usePlanAction);
         }
 
         @Override

@@ -34,7 +34,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code rollback(rollout: 'checkout/production', reason: 'pipeline failed', thisBuildOnly: true) { sh './deploy.sh --revert' }}:
  * records the rollback (failing a {@code canaryStage} that waits on the rollout), runs the body as the revert with
  * {@code ROLLOUT_VERSION} set to the stable version, and marks the rollout ROLLED_BACK (FAILED when the body fails).
- * Without a body the plan's {@code revert} action runs. {@code thisBuildOnly}, {@code rolloutId} and {@code version}
+ * With {@code usePlanAction} the plan's {@code revert} action reverts instead of the body. {@code thisBuildOnly}, {@code rolloutId} and {@code version}
  * bind it to one rollout: a build that failed before starting its own never reverts an earlier, good release.
  */
 public final class RollbackStep extends Step {
@@ -44,6 +44,7 @@ public final class RollbackStep extends Step {
     private String version;
     private boolean thisBuildOnly;
     private List<CredentialBinding> credentials = List.of();
+    private boolean usePlanAction;
 
     @DataBoundConstructor
     public RollbackStep(String rollout, String reason) {
@@ -102,6 +103,19 @@ public final class RollbackStep extends Step {
         this.credentials = credentials == null ? List.of() : List.copyOf(credentials);
     }
 
+    public boolean isUsePlanAction() {
+        return usePlanAction;
+    }
+
+    /**
+     * The plan's {@code revert} action reverts, on the controller, instead of the body; give an empty body
+     * ({@code rollback(..., usePlanAction: true) {}}): a Pipeline block step always takes one.
+     */
+    @DataBoundSetter
+    public void setUsePlanAction(boolean usePlanAction) {
+        this.usePlanAction = usePlanAction;
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
         if (thisBuildOnly && rolloutId != null) {
@@ -145,7 +159,7 @@ public final class RollbackStep extends Step {
             this.version = step.version;
             this.thisBuildOnly = step.thisBuildOnly;
             this.credentials = new LinkedHashMap<>(credentials);
-            this.hasBody = context.hasBody();
+            this.hasBody = context.hasBody() && !step.usePlanAction;
         }
 
         @Override
@@ -199,12 +213,12 @@ public final class RollbackStep extends Step {
             context.saveState();
         }
 
-        /** A body-less rollback ends as the rollout does: rolled back, or failed when nothing (or a failed revert) reverted it. */
+        /** A rollback by the plan's action ends as the rollout does: rolled back, or failed when nothing (or a failed revert) reverted it. */
         private void concluded(RolloutState s, String message) {
             switch (s.status()) {
                 case ROLLING_BACK -> fail(new AbortException("rollback: rollout " + s.id() + " of " + rollout + " is"
                         + " ROLLING_BACK and nothing reverted it: the plan has no revert action (or the Staged Rollout"
-                        + " configuration does not allow it); run rollback with a body (the revert commands) to finish it"));
+                        + " configuration does not allow it); run rollback without usePlanAction, its body reverting, to finish it"));
                 case FAILED -> fail(new AbortException("rollback: the revert failed (" + s.reason() + "); the rollout is"
                         + " FAILED and the production state is unknown: a person must resolve it"));
                 default -> {
@@ -251,7 +265,7 @@ public final class RollbackStep extends Step {
         public void onResume() {
             if (isDone()) return;
             switch (phase) {
-                case STARTING -> offload(this::rollBack); // the rollback is idempotent; a body-less one finishes its revert
+                case STARTING -> offload(this::rollBack); // the rollback is idempotent; by the plan's action it finishes the revert
                 case RECORDING -> offload(this::recordRevert);
                 default -> { } // the body resumes by itself
             }

@@ -6,6 +6,7 @@ import hudson.model.TaskListener;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -17,7 +18,10 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * the test Jenkins). It survives a restart: a held step is held again after one. Prints "holding NAME".
  */
 public final class HoldStep extends Step {
-    private static final Map<String, Execution> HELD = new ConcurrentHashMap<>();
+    /** Held steps by name, with the Jenkins they run in: after a restart only the resumed step counts. */
+    private record Held(Execution execution, Object jenkins) {}
+
+    private static final Map<String, Held> HELD = new ConcurrentHashMap<>();
     private final String name;
 
     @DataBoundConstructor
@@ -31,14 +35,19 @@ public final class HoldStep extends Step {
 
     /** Ends the held step {@code name} successfully; false when nothing holds under that name (yet). */
     public static boolean release(String name) {
-        Execution e = HELD.remove(name);
-        if (e == null) return false;
-        e.getContext().onSuccess(null);
+        if (!holding(name)) return false;
+        HELD.remove(name).execution().getContext().onSuccess(null);
         return true;
     }
 
+    /** Whether a step of the running Jenkins holds under {@code name}. */
     public static boolean holding(String name) {
-        return HELD.containsKey(name);
+        Held h = HELD.get(name);
+        return h != null && h.jenkins() == Jenkins.getInstanceOrNull();
+    }
+
+    private static void hold(String name, Execution e) {
+        HELD.put(name, new Held(e, Jenkins.getInstanceOrNull()));
     }
 
     @Override
@@ -57,14 +66,14 @@ public final class HoldStep extends Step {
 
         @Override
         public boolean start() throws Exception {
-            HELD.put(name, this);
+            hold(name, this);
             getContext().get(TaskListener.class).getLogger().println("holding " + name);
             return false;
         }
 
         @Override
         public void onResume() {
-            HELD.put(name, this);
+            hold(name, this);
         }
 
         @Override

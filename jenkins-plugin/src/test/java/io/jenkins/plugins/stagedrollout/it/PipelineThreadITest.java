@@ -59,7 +59,8 @@ class PipelineThreadITest {
                 """.replace("DEPLOY", hanging.url("/deploy")).replace("NOTIFY", hanging.url("/notify"));
         WorkflowJob p = j.createProject(WorkflowJob.class, "deploy");
         p.setDefinition(new CpsFlowDefinition("parallel rollout: {\n"
-                + "  canaryStage(rollout: '" + KEY + "', ring: 'everyone', version: 'v1', planText: '''" + plan + "''')\n"
+                + "  canaryStage(rollout: '" + KEY + "', ring: 'everyone', version: 'v1', planText: '''" + plan + "''',"
+                + " usePlanAction: true) {}\n"
                 + "}, other: {\n"
                 + "  hold('other')\n"
                 + "  echo 'the other branch went on'\n"

@@ -26,7 +26,7 @@ import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
 
 /**
  * Issue 19 item 7: a controller restart at an awkward moment never leaves a build hanging — in the middle of the deploy
- * body, while a body-less stage's deploy action runs (STARTING), and during a body-less rollback's revert action.
+ * body, while a stage's deploy action runs (STARTING), and during a rollback's revert action (usePlanAction).
  * (Restarts while baking and while waiting for a person: CanaryStageRestartITest.)
  */
 class RestartMatrixITest {
@@ -81,7 +81,7 @@ class RestartMatrixITest {
     }
 
     @Test
-    void aRestartWhileABodyLessStageDeploysEndsTheBuildClearly() throws Throwable {
+    void aRestartWhileThePlansDeployActionRunsEndsTheBuildClearly() throws Throwable {
         String plan = """
                 service: checkout
                 environment: production
@@ -93,27 +93,28 @@ class RestartMatrixITest {
         sessions.then(j -> {
             WorkflowJob p = j.createProject(WorkflowJob.class, "deploy");
             p.setDefinition(new CpsFlowDefinition("canaryStage(rollout: '" + KEY + "', ring: 'everyone', version: 'v1',"
-                    + " planText: '''" + plan + "''')\n", true));
+                    + " planText: '''" + plan + "''', usePlanAction: true) {}\n", true));
             p.scheduleBuild2(0).waitForStart();
             assertThat(hanging.awaitArrived(1, 120)).isTrue(); // the stage is STARTING: its deploy action runs
         });
         sessions.then(j -> {
             WorkflowRun b = j.jenkins.getItemByFullName("deploy", WorkflowJob.class).getBuildByNumber(1);
             j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(b)); // ends; never hangs
-            j.assertLogContains("the deploy of ring everyone was interrupted; run canaryStage with a body to deploy it again", b);
+            j.assertLogContains("the deploy of ring everyone was interrupted; run canaryStage without usePlanAction", b);
         });
     }
 
     @Test
-    void aBodyLessRollbackCutShortByARestartFinishesItsRevertAfterIt() throws Throwable {
+    void aRollbackByThePlansActionCutShortByARestartFinishesItsRevertAfterIt() throws Throwable {
         String plan = """
                 service: checkout
                 environment: production
                 rings:
                   - {name: everyone, exposure: 100%, bake: 1m}
                 actions:
+                  deploy: {kind: webhook, url: DEPLOY}
                   revert: {kind: webhook, url: REVERT, timeout: 10m, retries: 0}
-                """.replace("REVERT", hanging.url("/revert"));
+                """.replace("REVERT", hanging.url("/revert")).replace("DEPLOY", health.url());
         sessions.then(j -> {
             Pipelines.own("undo");
             RolloutService service = Rollouts.host().service();
@@ -121,7 +122,7 @@ class RestartMatrixITest {
             service.enterStage(RolloutService.StageRequest.of(KEY, "everyone", "v2", service.readPlan(plan), true), ci);
             service.deployed(KEY, service.read(KEY).orElseThrow().id(), 0, true, "deployed", ci);
             WorkflowJob undo = j.createProject(WorkflowJob.class, "undo");
-            undo.setDefinition(new CpsFlowDefinition("rollback(rollout: '" + KEY + "', reason: 'bad release')", true));
+            undo.setDefinition(new CpsFlowDefinition("rollback(rollout: '" + KEY + "', reason: 'bad release', usePlanAction: true) {}", true));
             undo.scheduleBuild2(0).waitForStart();
             assertThat(hanging.awaitArrived(1, 120)).isTrue(); // the revert action runs when the controller stops
         });

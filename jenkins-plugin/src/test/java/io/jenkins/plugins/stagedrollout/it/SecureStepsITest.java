@@ -64,7 +64,7 @@ class SecureStepsITest {
         intruder.setDefinition(new CpsFlowDefinition("try {\n"
                 + "  promote(rollout: '" + KEY + "', ring: 'early-adopters')\n"
                 + "} catch (e) { echo \"promote refused: ${e.message}\" }\n"
-                + "rollback(rollout: '" + KEY + "', reason: 'mine now')\n", true));
+                + "rollback(rollout: '" + KEY + "', reason: 'mine now') { echo 'reverting' }\n", true));
 
         WorkflowRun i = j.buildAndAssertStatus(Result.FAILURE, intruder);
 
@@ -88,7 +88,7 @@ class SecureStepsITest {
         WorkflowRun b = waitingOnTheManualRing(j);
         Pipelines.own("deploy", "undo"); // granted by the owner, but the build runs as bob
         WorkflowJob undo = j.createProject(WorkflowJob.class, "undo");
-        undo.setDefinition(new CpsFlowDefinition("rollback(rollout: '" + KEY + "', reason: 'bob says so')", true));
+        undo.setDefinition(new CpsFlowDefinition("rollback(rollout: '" + KEY + "', reason: 'bob says so') { echo 'reverting' }", true));
 
         WorkflowRun u = j.buildAndAssertStatus(Result.FAILURE, undo);
 
