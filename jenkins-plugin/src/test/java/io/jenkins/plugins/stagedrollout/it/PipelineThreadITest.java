@@ -54,9 +54,11 @@ class PipelineThreadITest {
                   - {name: everyone, exposure: 100%, bake: 1s, deploy: hook}
                 actions:
                   hook: {kind: webhook, url: DEPLOY, timeout: 10m, retries: 0}
+                  revert: {kind: webhook, url: REVERT}
                 notify:
                   chat: {kind: webhook, url: NOTIFY, timeout: 10m, retries: 0}
-                """.replace("DEPLOY", hanging.url("/deploy")).replace("NOTIFY", hanging.url("/notify"));
+                """.replace("DEPLOY", hanging.url("/deploy")).replace("NOTIFY", hanging.url("/notify"))
+                .replace("REVERT", health.url());
         WorkflowJob p = j.createProject(WorkflowJob.class, "deploy");
         p.setDefinition(new CpsFlowDefinition("parallel rollout: {\n"
                 + "  canaryStage(rollout: '" + KEY + "', ring: 'everyone', version: 'v1', planText: '''" + plan + "''',"

@@ -89,7 +89,8 @@ class RestartMatrixITest {
                   - {name: everyone, exposure: 100%, bake: 1s, deploy: hook}
                 actions:
                   hook: {kind: webhook, url: DEPLOY, timeout: 10m, retries: 0}
-                """.replace("DEPLOY", hanging.url("/deploy"));
+                  revert: {kind: webhook, url: REVERT}
+                """.replace("DEPLOY", hanging.url("/deploy")).replace("REVERT", health.url());
         sessions.then(j -> {
             WorkflowJob p = j.createProject(WorkflowJob.class, "deploy");
             p.setDefinition(new CpsFlowDefinition("canaryStage(rollout: '" + KEY + "', ring: 'everyone', version: 'v1',"

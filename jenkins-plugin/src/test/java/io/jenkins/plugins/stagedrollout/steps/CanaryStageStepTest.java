@@ -510,6 +510,23 @@ class CanaryStageStepTest {
         assertThat(ctx.record().bodyContexts).hasSize(1);
     }
 
+    @Test
+    void usePlanActionDeploysWithThePlansActionAndNeverRunsTheBody() throws Exception {
+        CanaryStageStep s = step("canary", true);
+        s.setPlanText(t.planText() + "actions:\n  deploy: {kind: webhook, url: " + t.health.url() + "}\n"
+                + "  revert: {kind: webhook, url: " + t.health.url() + "}\n");
+        s.setUsePlanAction(true);
+        FakeStepContext ctx = new FakeStepContext(true); // Pipeline gives a block step a body, here an empty one
+
+        started(s, ctx);
+        bakeAll();
+
+        assertThat(ctx.record().bodyContexts).isEmpty();
+        assertThat(ctx.record().failure).isNull();
+        assertThat(ctx.record().succeeded).as(ctx.record().log()).isTrue();
+        assertThat(t.service.history(KEY)).extracting(ev -> ev.type()).contains("RING_DEPLOYED");
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> asMap(Object result) {
         return (Map<String, Object>) result;

@@ -219,4 +219,19 @@ class RollbackStepTest {
         assertThat(rb.record().finished()).isTrue(); // no hang: it ends (here failing: the plan has no revert action)
         assertThat(t.service.read(KEY).orElseThrow().status()).isEqualTo(Status.ROLLING_BACK);
     }
+
+    @Test
+    void usePlanActionRevertsWithThePlansActionAndNeverRunsTheBody() throws Exception {
+        t.service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", Plans.parse(t.planText()
+                + "actions:\n  deploy: {kind: webhook, url: " + t.health.url() + "}\n  revert: {kind: webhook, url: "
+                + t.health.url() + "}\n"), true), TestRollouts.AS_ALICE);
+        RollbackStep r = new RollbackStep(KEY, "bad release");
+        r.setUsePlanAction(true);
+
+        FakeStepContext ctx = rollback(r, new FakeStepContext(true));
+
+        assertThat(ctx.record().bodyContexts).isEmpty();
+        assertThat(ctx.record().succeeded).isTrue();
+        assertThat(t.service.read(KEY).orElseThrow().status()).isEqualTo(Status.ROLLED_BACK);
+    }
 }
