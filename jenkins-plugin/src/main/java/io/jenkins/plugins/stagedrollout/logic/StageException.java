@@ -13,6 +13,8 @@ public final class StageException extends Exception {
         CONFLICT,
         /** The rollout is over (rolled back, aborted, failed). */
         FINISHED,
+        /** The build (its job, its authentication) may not act on this rollout. */
+        FORBIDDEN,
         /** The store could not be read or written. */
         STORE
     }

@@ -9,11 +9,13 @@ import hudson.security.Permission;
 import io.jenkins.plugins.stagedrollout.config.RolloutPermissions;
 import io.jenkins.plugins.stagedrollout.glue.JenkinsActors;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
+import io.jenkins.plugins.stagedrollout.logic.Caller;
 import io.jenkins.plugins.stagedrollout.logic.Controls;
 import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.jenkins.plugins.stagedrollout.logic.RolloutView;
 import io.jenkins.plugins.stagedrollout.logic.StageException;
 import io.stagedrollout.core.machine.RolloutState;
+import io.stagedrollout.core.machine.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -117,21 +119,23 @@ public final class RolloutsRootAction implements RootAction {
         return global ? Optional.of(jenkins) : Optional.empty();
     }
 
+    /** @param rolloutId the rollout the page showed (optional): a newer rollout of the key is then left alone */
     @RequirePOST
-    public HttpResponse doPromote(@QueryParameter String rollout, @QueryParameter String ring) {
+    public HttpResponse doPromote(@QueryParameter String rollout, @QueryParameter String ring, @QueryParameter String rolloutId) {
         return WebControls.answer(() -> {
             AccessControlled owner = ownerOrNotFound(rollout, RolloutPermissions.PROMOTE);
             return controls().promote(c -> owner.checkPermission(RolloutPermissions.of(c)), null, rollout, ring,
-                    JenkinsActors.forCaller(null)).message();
+                    Target.id(rolloutId), Caller.of(JenkinsActors.forCaller(null))).message();
         });
     }
 
+    /** No build here: a plan action started from this page gets no credentials (the pipeline's rollback step has them). */
     @RequirePOST
-    public HttpResponse doRollback(@QueryParameter String rollout, @QueryParameter String reason) {
+    public HttpResponse doRollback(@QueryParameter String rollout, @QueryParameter String reason, @QueryParameter String rolloutId) {
         return WebControls.answer(() -> {
             AccessControlled owner = ownerOrNotFound(rollout, RolloutPermissions.ROLLBACK);
             return controls().rollback(c -> owner.checkPermission(RolloutPermissions.of(c)), null, rollout, reason,
-                    JenkinsActors.forCaller(null)).message();
+                    Target.id(rolloutId), Caller.of(JenkinsActors.forCaller(null))).message();
         });
     }
 

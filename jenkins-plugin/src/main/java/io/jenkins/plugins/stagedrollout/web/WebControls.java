@@ -20,6 +20,7 @@ final class WebControls {
         } catch (StageException e) {
             int status = switch (e.reason()) {
                 case INVALID -> 400;
+                case FORBIDDEN -> 403;
                 case NOT_FOUND -> 404;
                 case CONFLICT, FINISHED -> 409;
                 case STORE -> 503;

@@ -75,6 +75,7 @@ class CanaryStageStepITest {
 
     @Test
     void aPromoteStepInASecondBuildReleasesTheFirst(JenkinsRule j) throws Exception {
+        Pipelines.own("deploy", "approve"); // the owner of the rollout lets the approve job promote it
         WorkflowRun b = startDeploy(j, "deploy", "v1");
         j.waitForMessage("waits for a person to promote it", b);
         WorkflowJob approver = j.createProject(WorkflowJob.class, "approve");

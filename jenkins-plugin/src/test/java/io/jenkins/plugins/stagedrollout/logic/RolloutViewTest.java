@@ -19,9 +19,9 @@ class RolloutViewTest {
     @Test
     void showsRingProgressAndTheCurrentGates() throws Exception {
         try (TestRollouts t = new TestRollouts(dir)) {
-            t.service.enterStage(KEY, "canary", "v2", Plans.parse(t.planText()), true, ALICE, EngineListener.NONE);
-            t.service.deployed(KEY, 0, true, "ok", ALICE, EngineListener.NONE);
-            t.service.tick(KEY, 0, ALICE, EngineListener.NONE);
+            t.service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", Plans.parse(t.planText()), true), TestRollouts.AS_ALICE);
+            t.service.deployed(KEY, TestRollouts.idOf(t.service), 0, true, "ok", TestRollouts.AS_ALICE);
+            t.service.tick(KEY, TestRollouts.idOf(t.service), 0, RolloutService.DeployInFlight.NOBODY, TestRollouts.AS_ALICE);
 
             RolloutView v = RolloutView.of(t.service.read(KEY).orElseThrow());
 
