@@ -154,7 +154,10 @@ public final class StageRun implements Serializable {
 
     /** Records the deploy's outcome (RECORDING, and again after a restart), then bakes or fails. */
     public void recordDeploy(Port p) throws Exception {
-        Throwable failure = deployFailure;
+        Throwable failure;
+        synchronized (this) {
+            failure = deployFailure;
+        }
         StageView v = p.service().deployed(rollout, rolloutId, ringIndex, failure == null,
                 failure == null ? "the canaryStage body succeeded" : "the canaryStage body failed: " + failure, p.caller());
         p.changed();

@@ -249,7 +249,10 @@ public final class RollbackStep extends Step {
         }
 
         private void recordRevert() throws Exception {
-            Throwable failure = revertFailure;
+            Throwable failure;
+            synchronized (this) {
+                failure = revertFailure;
+            }
             EngineResult r = Rollouts.host().service().revertFinished(rollout, targetId, failure == null,
                     failure == null ? "the rollback body succeeded" : "the rollback body failed: " + failure, caller(credentials));
             Rollouts.host().changed(rollout);
