@@ -20,7 +20,6 @@ import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.junit.jupiter.BuildWatcherExtension;
@@ -165,9 +164,6 @@ class CanaryStageStepITest {
     }
 
     @Test
-    @Disabled("issue 19 item 5, found by this test: CPS stops only the innermost step (the body's sleep), so the body"
-            + " fails with FlowInterruptedException, DeployCallback records deployed(ok=false) and the rollout goes to"
-            + " ROLLING_BACK; the fix belongs to the step execution (jenkins-secure). Enable with it.")
     void abortingTheBuildDuringTheDeployIsNotAFailedDeploy(JenkinsRule j) throws Exception {
         WorkflowJob p = j.createProject(WorkflowJob.class, "deploy");
         p.setDefinition(new CpsFlowDefinition("def plan = '''" + Pipelines.plan(health.url(), "1s") + "'''\n"
