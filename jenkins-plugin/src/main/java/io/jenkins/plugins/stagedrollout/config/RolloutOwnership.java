@@ -7,6 +7,7 @@ import hudson.util.FormValidation;
 import io.jenkins.plugins.stagedrollout.logic.OwnerRegistry;
 import io.jenkins.plugins.stagedrollout.logic.RolloutOwners;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
@@ -89,6 +90,11 @@ public class RolloutOwnership extends GlobalConfiguration implements OwnerRegist
             LOGGER.info("rollout " + key + " claimed by job " + job);
         }
         return after.decide(key, job);
+    }
+
+    @Override
+    public synchronized Optional<String> ownerOf(String key) {
+        return owners().ruleFor(key).map(RolloutOwners.Rule::owner);
     }
 
     @POST
