@@ -148,7 +148,7 @@ public record RolloutView(RolloutState state, List<RingRow> rings, List<GateRow>
     }
 
     public String getBakeEndsAt() {
-        return state.bakeEndsAt() == null ? null : state.bakeEndsAt().toString();
+        return Stamps.of(state.bakeEndsAt());
     }
 
     public List<RingRow> getRings() {

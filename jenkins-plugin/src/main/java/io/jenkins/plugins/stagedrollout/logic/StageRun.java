@@ -333,10 +333,10 @@ public final class StageRun implements Serializable {
             case STARTING -> "entering ring " + ring + " of " + rollout;
             case DEPLOYING -> "deploying ring " + ring + " of " + rollout;
             case RECORDING -> "recording the deploy of ring " + ring + " of " + rollout;
-            case BAKING -> "baking ring " + ring + " of " + rollout + "; next look at " + Instant.ofEpochMilli(wakeAtMillis);
+            case BAKING -> "baking ring " + ring + " of " + rollout + "; next look at " + Stamps.of(Instant.ofEpochMilli(wakeAtMillis));
             case WAITING -> "ring " + ring + " of " + rollout + " waits for Promote or Rollback";
             case WINDOW -> "ring " + ring + " of " + rollout + " waits for its deployment window; deploying at "
-                    + Instant.ofEpochMilli(wakeAtMillis);
+                    + Stamps.of(Instant.ofEpochMilli(wakeAtMillis));
             case DONE -> "done with ring " + ring + " of " + rollout;
         };
     }

@@ -113,6 +113,14 @@ class RolloutPagesITest {
     }
 
     @Test
+    void theRolloutsPageSaysNoneWhenNoRolloutHasFinished() throws Exception {
+        String html = page("viewer", "staged-rollouts/");
+
+        assertThat(html).contains("<h2>Finished</h2>");
+        assertThat(html.substring(html.indexOf("<h2>Finished</h2>"))).contains("None.").doesNotContain("<th>");
+    }
+
+    @Test
     void theRolloutsPageHidesARolloutOfAJobTheViewerCannotRead() throws Exception {
         String outsider = page("outsider", "staged-rollouts/");
 
