@@ -1,6 +1,7 @@
 package io.jenkins.plugins.stagedrollout.logic;
 
 import io.stagedrollout.core.engine.EngineResult;
+import io.stagedrollout.core.engine.LeasePolicy;
 import io.stagedrollout.core.engine.RolloutEngine;
 import io.stagedrollout.core.machine.RolloutEvent;
 import io.stagedrollout.core.machine.RolloutMachine;
@@ -198,6 +199,14 @@ public final class RolloutService {
                             "the deploy of ring " + ring + " was interrupted; deploying it again", null);
                 }
                 default -> {
+                    Optional<Lease> driven = r.hasBody() ? drivenElsewhere(key) : Optional.empty();
+                    if (driven.isPresent()) {
+                        // the body deploys outside the engine: never alongside a driver that holds the key
+                        return new StageStart(StageStart.Next.WAIT_WINDOW, state, index, null, "ring " + ring
+                                + " waits: another driver holds rollout " + key + " (" + driven.get().describe()
+                                + "); canaryStage deploys ring " + ring + " once that driver lets go of it",
+                                clock.instant().plus(StageLogic.WAIT_POLL));
+                    }
                     EngineResult begun = engine.beginRing(key, Target.id(state.id()), index, caller.actor(), !r.hasBody(),
                             r.overrideWindowReason());
                     if (begun.kind() == EngineResult.Kind.NOT_YET && begun.state() != null) {
@@ -282,10 +291,6 @@ public final class RolloutService {
      * Whether someone deploys ring {@code ringIndex} of {@code s} now: a live stage on this controller, or a driver
      * (the CLI, another controller) holding the key's lease for this rollout. A ring DEPLOYING with nobody deploying it
      * was cut short and may be deployed again; otherwise it is attached to, never deployed twice at once.
-     *
-     * <p>Adapter point: the Jenkins stages do not take the key's lease themselves yet; when the core's driver session
-     * (lease, renewal, fenced commits) is available, a stage drives its ring under it, and this check becomes the
-     * lease alone.
      */
     private boolean deployInFlight(RolloutKey key, RolloutState s, int ringIndex, DeployInFlight local) throws StoreException {
         if (local.test(s, ringIndex)) return true;
@@ -293,6 +298,11 @@ public final class RolloutService {
         Optional<Lease> lease = store.leases().read(key);
         return lease.isPresent() && !lease.get().freeAt(clock.instant())
                 && (lease.get().rolloutId() == null || lease.get().rolloutId().equals(s.id()));
+    }
+
+    /** The key's lease, while a driver (the CLI, another controller) holds it. */
+    private Optional<Lease> drivenElsewhere(RolloutKey key) throws StoreException {
+        return store.leases().read(key).filter(l -> !l.freeAt(clock.instant()));
     }
 
     /** The stage's rollout is gone or another one took the key: the stage fails saying so. */
@@ -413,7 +423,8 @@ public final class RolloutService {
     private <T> T withEngine(Caller caller, List<Freeze> hostFreezes, EngineCall<T> call)
             throws StageException, InterruptedException {
         RolloutEngine engine = new RolloutEngine(store, environment.runtime(caller.bindings()), clock, caller.listener())
-                .withHostFreezes(hostFreezes);
+                .withHostFreezes(hostFreezes)
+                .asDriver("jenkins (" + caller.actor().describe() + ")", leasePolicy(caller));
         try {
             return call.run(engine);
         } catch (StoreException e) {
@@ -421,6 +432,17 @@ public final class RolloutService {
         } finally {
             closeLater(engine);
         }
+    }
+
+    /**
+     * How the engine holds the key's lease (DESIGN.md "Drivers, leases and fencing"): a step waits for another driver
+     * as the CLI does; a web request never waits, so a button or a script answers at once: its rollback is recorded
+     * and the driver holding the lease runs the revert.
+     */
+    static LeasePolicy leasePolicy(Caller caller) {
+        return caller.webRequest()
+                ? LeasePolicy.DEFAULT.withLeaseWait(Duration.ZERO).withRollbackWait(Duration.ZERO)
+                : LeasePolicy.DEFAULT;
     }
 
     /** Closes the engine's probes and lets its notifier drain elsewhere: the caller does not wait for slow endpoints. */

@@ -143,10 +143,13 @@ public final class RolloutRunAction implements RunAction2 {
                 caller()).message());
     }
 
-    /** The person, and for a plan action only the global configuration's values resolved for this build. */
+    /**
+     * The person, and for a plan action only the global configuration's values resolved for this build. A request
+     * never waits for another driver's lease.
+     */
     private Caller caller() throws StageException {
         return new Caller(JenkinsActors.forCaller(run), EngineListener.NONE,
-                RolloutConfiguration.get().bindings(run, Map.of(), warning -> LOGGER.warning(warning)));
+                RolloutConfiguration.get().bindings(run, Map.of(), warning -> LOGGER.warning(warning))).forWebRequest();
     }
 
     private void check(Controls.Control control) {

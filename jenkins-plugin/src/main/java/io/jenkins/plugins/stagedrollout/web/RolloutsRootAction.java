@@ -127,7 +127,7 @@ public final class RolloutsRootAction implements RootAction {
         return WebControls.answer(() -> {
             AccessControlled owner = ownerOrNotFound(rollout, RolloutPermissions.PROMOTE);
             return controls().promote(c -> owner.checkPermission(RolloutPermissions.of(c)), null, rollout, ring,
-                    Target.id(rolloutId), Caller.of(JenkinsActors.forCaller(null))).message();
+                    Target.id(rolloutId), Caller.of(JenkinsActors.forCaller(null)).forWebRequest()).message();
         });
     }
 
@@ -137,7 +137,7 @@ public final class RolloutsRootAction implements RootAction {
         return WebControls.answer(() -> {
             AccessControlled owner = ownerOrNotFound(rollout, RolloutPermissions.ROLLBACK);
             return controls().rollback(c -> owner.checkPermission(RolloutPermissions.of(c)), null, rollout, reason,
-                    Target.id(rolloutId), Caller.of(JenkinsActors.forCaller(null))).message();
+                    Target.id(rolloutId), Caller.of(JenkinsActors.forCaller(null)).forWebRequest()).message();
         });
     }
 

@@ -369,4 +369,25 @@ class RolloutServiceTest {
         assertThat(afterItLapsed.next()).isEqualTo(StageStart.Next.RUN_BODY);
         assertThat(afterItLapsed.message()).contains("was interrupted; deploying it again");
     }
+
+    @Test
+    void aStageWaitsInsteadOfDeployingWhileAnotherDriverHoldsTheKey() throws Exception {
+        t.store.leases().acquire(RolloutService.key(KEY), new io.stagedrollout.core.store.RolloutLeases.Claim(
+                new io.stagedrollout.core.store.LeaseHolder("rollout run (bob)", "ci-3", null, 4711, "2026-11-26T09:00:00Z", "s1"),
+                null, Duration.ofMinutes(5), 0, false), t.clock.instant());
+
+        StageStart s = service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
+
+        assertThat(s.next()).isEqualTo(StageStart.Next.WAIT_WINDOW);
+        assertThat(s.message()).contains("another driver holds rollout " + KEY).contains("rollout run (bob)");
+        assertThat(s.opensAt()).isAfter(t.clock.instant());
+        assertThat(service.read(KEY).orElseThrow().status()).as("nothing deployed").isNotEqualTo(Status.DEPLOYING);
+    }
+
+    @Test
+    void aWebRequestNeverWaitsForAnotherDriversLease() {
+        assertThat(RolloutService.leasePolicy(TestRollouts.AS_ALICE.forWebRequest()).rollbackWait()).isZero();
+        assertThat(RolloutService.leasePolicy(TestRollouts.AS_ALICE.forWebRequest()).leaseWait()).isZero();
+        assertThat(RolloutService.leasePolicy(TestRollouts.AS_ALICE).rollbackWait()).isPositive();
+    }
 }
