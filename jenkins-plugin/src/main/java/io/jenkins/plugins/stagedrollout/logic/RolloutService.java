@@ -18,6 +18,7 @@ import io.stagedrollout.core.store.Lease;
 import io.stagedrollout.core.store.RolloutKey;
 import io.stagedrollout.core.store.RolloutStore.StoreException;
 import io.stagedrollout.core.store.RolloutStore;
+import io.stagedrollout.core.text.Printable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,8 @@ import java.util.stream.Collectors;
  * commit is based on, so a command meant for one rollout never acts on the key's newer one.
  */
 public final class RolloutService {
+    /** As the CLI allows for actor names. */
+    private static final int MAX_ACTOR_NAME = 100;
     private static final ExecutorService ENGINE_CLOSER = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "staged-rollout-notify-drain");
         t.setDaemon(true);
@@ -140,10 +143,13 @@ public final class RolloutService {
     public StageStart enterStage(StageRequest r, Caller caller) throws StageException, InterruptedException {
         RolloutKey key = key(r.rollout());
         require("ring", r.ring());
+        printable("ring", r.ring());
         String version = r.version();
         if (version != null && version.isBlank()) {
             throw new StageException(StageException.Reason.INVALID, "version: is empty; give the version to roll out");
         }
+        if (version != null) printable("version", version);
+        if (r.overrideWindowReason() != null) printable("overrideWindowReason", r.overrideWindowReason());
         RolloutPlan plan = r.plan();
         return withEngine(caller, r.hostFreezes(), engine -> {
             RolloutState state = store.read(key).orElse(null);
@@ -343,6 +349,8 @@ public final class RolloutService {
     public EngineResult promote(String rollout, String ring, Target target, Caller caller) throws StageException {
         RolloutKey key = key(rollout);
         String named = ring == null || ring.isBlank() ? null : ring;
+        if (named != null) printable("ring", named);
+        printable(target);
         try {
             return withEngine(caller, List.of(), engine -> {
                 EngineResult r = engine.promote(key, target, named, false, null, caller.actor());
@@ -365,6 +373,8 @@ public final class RolloutService {
             throws StageException, InterruptedException {
         RolloutKey key = key(rollout);
         require("reason", reason);
+        printable("reason", reason);
+        printable(target);
         return withEngine(caller, List.of(), engine -> {
             Optional<RolloutState> before = store.read(key);
             boolean revert = runRevertAction && before.isPresent() && allowedBy(policy, before.get().plan());
@@ -422,6 +432,11 @@ public final class RolloutService {
 
     private <T> T withEngine(Caller caller, List<Freeze> hostFreezes, EngineCall<T> call)
             throws StageException, InterruptedException {
+        Optional<String> badName = Printable.problem(caller.actor().name(), MAX_ACTOR_NAME);
+        if (badName.isPresent()) {
+            throw new StageException(StageException.Reason.INVALID, "the actor name (the Jenkins user or build acting, "
+                    + Printable.escape(caller.actor().name()) + ") " + badName.get());
+        }
         RolloutEngine engine = new RolloutEngine(store, environment.runtime(caller.bindings()), clock, caller.listener())
                 .withHostFreezes(hostFreezes)
                 .asDriver("jenkins (" + caller.actor().describe() + ")", leasePolicy(caller));
@@ -469,6 +484,21 @@ public final class RolloutService {
         } catch (IllegalArgumentException e) {
             throw new StageException(StageException.Reason.INVALID, "rollout: " + e.getMessage());
         }
+    }
+
+    /**
+     * A one-line value a person gave (a version, a ring, a reason): it is journaled, printed and shown on pages, so
+     * control, bidi and zero-width characters are refused here, naming the field, before anything changes.
+     */
+    static void printable(String field, String value) throws StageException {
+        Optional<String> problem = Printable.problem(value, Printable.MAX_FIELD);
+        if (problem.isPresent()) throw new StageException(StageException.Reason.INVALID, field + ": " + problem.get());
+    }
+
+    /** The rollout id and version a promote or rollback names (rolloutId:, version:). */
+    private static void printable(Target target) throws StageException {
+        if (target.rolloutId() != null) printable("rolloutId", target.rolloutId());
+        if (target.version() != null) printable("version", target.version());
     }
 
     private static void require(String field, String value) throws StageException {

@@ -390,4 +390,34 @@ class RolloutServiceTest {
         assertThat(RolloutService.leasePolicy(TestRollouts.AS_ALICE.forWebRequest()).leaseWait()).isZero();
         assertThat(RolloutService.leasePolicy(TestRollouts.AS_ALICE).rollbackWait()).isPositive();
     }
+
+    @Test
+    void aVersionWithAControlCharacterIsRefusedNamingTheFieldAndStartsNothing() throws Exception {
+        assertThatThrownBy(() -> service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2\u001b[2J", plan, true),
+                TestRollouts.AS_ALICE))
+                .isInstanceOf(StageException.class)
+                .hasMessageStartingWith("version: must be one line of printable characters")
+                .hasMessageNotContaining("\u001b");
+        assertThat(service.read(KEY)).isEmpty();
+    }
+
+    @Test
+    void anActorNameWithABidiCharacterIsRefused() {
+        Caller mallory = Caller.of(new io.stagedrollout.core.machine.Actor("mallory\u202e", "jenkins", null));
+
+        assertThatThrownBy(() -> service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), mallory))
+                .isInstanceOf(StageException.class)
+                .hasMessageContaining("the actor name")
+                .hasMessageNotContaining("\u202e");
+    }
+
+    @Test
+    void aRollbackReasonWithANewlineIsRefusedNamingTheField() throws Exception {
+        deployCanary();
+
+        assertThatThrownBy(() -> service.rollback(KEY, "latency\nROLLBACK_DONE: forged", Target.ANY, false, TestRollouts.AS_ALICE))
+                .isInstanceOf(StageException.class)
+                .hasMessageStartingWith("reason: must be one line");
+        assertThat(service.read(KEY).orElseThrow().status()).isEqualTo(Status.BAKING);
+    }
 }
