@@ -241,13 +241,11 @@ public final class StageRun implements Serializable {
     // ---- the Pipeline's callbacks --------------------------------------------------------------------------------
 
     /**
-     * The body ended ({@code stopped}: because the step was stopped). An interruption (Abort, a timeout around the
-     * body) is not a failed deploy: how far it got is
-     * unknown, so the ring stays DEPLOYING and the next stage for it deploys it again, or a person rolls back. Returns
-     * true when the outcome must be recorded ({@link #recordDeploy} on a worker).
+     * The body ended ({@code interrupted}: by Abort or a timeout around it). An interruption is not a failed deploy:
+     * how far it got is unknown, so the ring stays DEPLOYING and the next stage for it deploys it again, or a person
+     * rolls back. Returns true when the outcome must be recorded ({@link #recordDeploy} on a worker).
      */
-    public boolean bodyEnded(Port p, Throwable failure, boolean stopped) {
-        boolean interrupted = failure != null && (stopped || failure instanceof InterruptedException);
+    public boolean bodyEnded(Port p, Throwable failure, boolean interrupted) {
         synchronized (this) {
             p.deploys().unregister(token);
             if (phase == Phase.DONE) return false;

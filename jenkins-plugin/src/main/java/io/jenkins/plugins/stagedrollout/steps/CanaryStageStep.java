@@ -8,25 +8,17 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
 import io.jenkins.plugins.stagedrollout.glue.StepContexts;
 import io.jenkins.plugins.stagedrollout.logic.Caller;
-import io.jenkins.plugins.stagedrollout.logic.LiveDeploys;
 import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.jenkins.plugins.stagedrollout.logic.StageException;
 import io.jenkins.plugins.stagedrollout.logic.StageRun;
 import io.jenkins.plugins.stagedrollout.logic.StepAuthorization;
 import io.stagedrollout.core.plan.RolloutPlan;
-import io.stagedrollout.core.policy.Freeze;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.BodyExecution;
-import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
-import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -72,7 +64,7 @@ public final class CanaryStageStep extends Step {
         return version;
     }
 
-    /** The version to roll out; required on the stage that starts the rollout. */
+    /** Required on the stage that starts the rollout. */
     @DataBoundSetter
     public void setVersion(String version) {
         this.version = blankToNull(version);
@@ -82,7 +74,7 @@ public final class CanaryStageStep extends Step {
         return plan;
     }
 
-    /** The plan file, relative to the workspace (the step then needs a {@code node}). */
+    /** A file in the workspace (the step then needs a {@code node}). */
     @DataBoundSetter
     public void setPlan(String plan) {
         this.plan = blankToNull(plan);
@@ -102,7 +94,7 @@ public final class CanaryStageStep extends Step {
         return overrideWindowReason;
     }
 
-    /** Deploys the ring even outside its deployment window or in a freeze; the reason is journaled. */
+    /** Deploys even outside the ring's window or in a freeze; the reason is journaled. */
     @DataBoundSetter
     public void setOverrideWindowReason(String overrideWindowReason) {
         this.overrideWindowReason = blankToNull(overrideWindowReason);
@@ -112,7 +104,7 @@ public final class CanaryStageStep extends Step {
         return credentials;
     }
 
-    /** Secret text credentials the plan's gates, actions and notifications read by name. */
+    /** Secret text credentials the plan reads by name. */
     @DataBoundSetter
     public void setCredentials(List<CredentialBinding> credentials) {
         this.credentials = credentials == null ? List.of() : List.copyOf(credentials);
@@ -122,10 +114,7 @@ public final class CanaryStageStep extends Step {
         return usePlanAction;
     }
 
-    /**
-     * The plan's {@code deploy} action deploys the ring, on the controller, instead of the body; give an empty body
-     * ({@code canaryStage(..., usePlanAction: true) {}}): a Pipeline block step always takes one.
-     */
+    /** The plan's {@code deploy} action deploys, instead of the body (give an empty one: {@code {}}). */
     @DataBoundSetter
     public void setUsePlanAction(boolean usePlanAction) {
         this.usePlanAction = usePlanAction;
@@ -148,7 +137,7 @@ public final class CanaryStageStep extends Step {
      * One ring's deploy and bake: carries out the moves of its {@link StageRun} (serialized with the pipeline) and
      * lends it the body, the durable timer and the build.
      */
-    public static final class Execution extends RolloutExecution implements StageRun.Port {
+    public static final class Execution extends RolloutExecution implements StageRun.Port, BodyEnd.Listener {
         private static final long serialVersionUID = 2L;
 
         private final StageRun run;
@@ -156,11 +145,8 @@ public final class CanaryStageStep extends Step {
         /** The plan given as text, kept until the stage has entered its rollout (a restart may come before). */
         private String planText;
         private final LinkedHashMap<String, String> credentials;
-        private BodyExecution body;
-        private volatile boolean stopped;
-        private transient volatile ScheduledFuture<?> timer;
-        /** The controller this execution was started or resumed under; its timers do nothing under another. */
-        private transient volatile Object controller;
+        /** Made when the step starts or resumes: its wake-ups do nothing under another controller. */
+        private transient volatile ControllerTimer timer;
 
         Execution(CanaryStageStep step, Map<String, String> credentials, StepContext context) {
             super(context, step.rollout);
@@ -181,7 +167,7 @@ public final class CanaryStageStep extends Step {
             if (planFile != null && planText != null) {
                 throw new AbortException("canaryStage: give plan: (a file) or planText: (its content), not both");
             }
-            controller = Rollouts.host().controller();
+            timer = new ControllerTimer(this::poke);
             identify();
             offload(() -> run.enter(this));
             return false;
@@ -199,14 +185,6 @@ public final class CanaryStageStep extends Step {
             });
         }
 
-        /**
-         * The timer fired. Jenkins' timer is one per JVM: a wake-up armed before a restart inside one JVM (as the test
-         * harness restarts) must not act; the step was read again and re-armed under the new controller.
-         */
-        private void wake() {
-            if (controller == Rollouts.host().controller()) poke();
-        }
-
         /** Another build, a page or a promote/rollback on this controller changed {@code key}: look now. */
         public void rolloutChanged(String key) {
             if (!rollout.equals(key) || !run.sleeping()) return;
@@ -214,37 +192,19 @@ public final class CanaryStageStep extends Step {
             poke();
         }
 
-        void bodyEnded(Throwable failure) {
-            synchronized (this) {
-                body = null;
-            }
-            if (run.bodyEnded(this, failure, stopped)) offload(() -> run.recordDeploy(this));
+        @Override
+        public void bodyEnded(Throwable failure) {
+            if (run.bodyEnded(this, failure, bodyInterrupted(failure))) offload(() -> run.recordDeploy(this));
         }
 
         @Override
         public void onResume() {
-            controller = Rollouts.host().controller();
+            timer = new ControllerTimer(this::poke);
             switch (run.resume(this)) {
                 case ENTER -> offload(() -> run.enter(this));
                 case RECORD -> offload(() -> run.recordDeploy(this));
                 default -> { }
             }
-        }
-
-        @Override
-        public void stop(@NonNull Throwable cause) throws Exception {
-            BodyExecution b;
-            synchronized (this) {
-                stopped = true;
-                b = run.phase() == StageRun.Phase.DEPLOYING ? body : null;
-                if (b == null) {
-                    // ended under the lock, so a body about to start never starts; the rollout stays where it is (a
-                    // later canaryStage for this ring attaches to its bake, or deploys a ring left DEPLOYING again)
-                    fail(cause);
-                    return;
-                }
-            }
-            b.cancel(cause); // the deploy callback hears the interruption and ends the step
         }
 
         @Override
@@ -262,16 +222,7 @@ public final class CanaryStageStep extends Step {
             return run.phase();
         }
 
-        long wakeAtMillis() {
-            return run.wakeAtMillis();
-        }
-
         // ---- StageRun.Port ---------------------------------------------------------------------------------------
-
-        @Override
-        public RolloutService service() throws StageException {
-            return Rollouts.host().service();
-        }
 
         @Override
         public void authorize(boolean starts) throws StageException {
@@ -290,16 +241,6 @@ public final class CanaryStageStep extends Step {
         }
 
         @Override
-        public List<Freeze> hostFreezes() throws IOException, InterruptedException {
-            return StepContexts.hostFreezes(context);
-        }
-
-        @Override
-        public LiveDeploys deploys() {
-            return Rollouts.host().deploys();
-        }
-
-        @Override
         public void record(String rolloutId) throws IOException, InterruptedException {
             planText = null; // entered: the rollout holds the plan now
             Rollouts.host().record(context, rollout, rolloutId);
@@ -307,72 +248,22 @@ public final class CanaryStageStep extends Step {
 
         @Override
         public void runBody(Map<String, String> variables) throws IOException, InterruptedException {
-            RolloutEnvironment env = new RolloutEnvironment(context.get(EnvironmentExpander.class), variables);
-            synchronized (this) {
-                if (isDone()) return; // stopped meanwhile: the ring stays DEPLOYING for the next stage
-                body = context.newBodyInvoker().withContext(env).withCallback(new DeployCallback(this)).start();
-            }
+            startBody(variables, this); // not when stopped meanwhile: the ring stays DEPLOYING for the next stage
         }
 
         @Override
         public void arm(long delayMillis) {
-            cancelTimer();
-            timer = Rollouts.host().timer().schedule(this::wake, delayMillis, TimeUnit.MILLISECONDS);
+            timer.arm(delayMillis);
         }
 
         private void cancelTimer() {
-            ScheduledFuture<?> t = timer;
-            if (t != null) t.cancel(false);
-        }
-
-        @Override
-        public void save() {
-            context.saveState();
-        }
-
-        @Override
-        public void changed() {
-            Rollouts.host().changed(rollout);
-        }
-
-        @Override
-        public void log(String line) {
-            log().line(line);
+            ControllerTimer t = timer;
+            if (t != null) t.cancel();
         }
 
         @Override
         public void printLinks() {
             StepContexts.printPageLink(context, "Promote or Roll back");
-        }
-
-        @Override
-        public Instant now() {
-            return Rollouts.host().now();
-        }
-
-        @Override
-        public void fail(String message) {
-            super.fail(new AbortException(message));
-        }
-    }
-
-    /** Ends the deploy: records it in the rollout and carries on with the bake, or fails the stage. */
-    private static final class DeployCallback extends BodyExecutionCallback {
-        private static final long serialVersionUID = 1L;
-        private final Execution execution;
-
-        DeployCallback(Execution execution) {
-            this.execution = execution;
-        }
-
-        @Override
-        public void onSuccess(StepContext context, Object result) {
-            execution.bodyEnded(null);
-        }
-
-        @Override
-        public void onFailure(StepContext context, Throwable t) {
-            execution.bodyEnded(t);
         }
     }
 

@@ -20,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.BodyExecution;
-import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
-import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -128,7 +125,7 @@ public final class RollbackStep extends Step {
         }
     }
 
-    static final class Execution extends RolloutExecution {
+    static final class Execution extends RolloutExecution implements BodyEnd.Listener {
         private static final long serialVersionUID = 2L;
 
         enum Phase {
@@ -149,8 +146,6 @@ public final class RollbackStep extends Step {
         /** The rollout being reverted. */
         private String targetId;
         private Throwable revertFailure;
-        private BodyExecution body;
-        private volatile boolean stopped;
 
         Execution(RollbackStep step, Map<String, String> credentials, StepContext context) {
             super(context, step.rollout);
@@ -203,14 +198,11 @@ public final class RollbackStep extends Step {
                 return;
             }
             log().line("reverting " + s.version() + " to " + (s.stableVersion() == null ? "the stable version" : s.stableVersion()));
-            RolloutEnvironment env = new RolloutEnvironment(context.get(EnvironmentExpander.class), RolloutVariables.forRevert(s));
             synchronized (this) {
-                if (isDone()) return;
                 phase = Phase.REVERTING;
                 targetId = s.id();
-                body = context.newBodyInvoker().withContext(env).withCallback(new RevertCallback(this)).start();
             }
-            context.saveState();
+            if (startBody(RolloutVariables.forRevert(s), this)) context.saveState();
         }
 
         /** A rollback by the plan's action ends as the rollout does: rolled back, or failed when nothing (or a failed revert) reverted it. */
@@ -229,10 +221,10 @@ public final class RollbackStep extends Step {
         }
 
         /** The revert (the body) ended: on the CPS thread, so only bookkeeping here. */
-        void revertEnded(Throwable failure) {
-            boolean interrupted = failure != null && (stopped || failure instanceof InterruptedException);
+        @Override
+        public void bodyEnded(Throwable failure) {
+            boolean interrupted = bodyInterrupted(failure);
             synchronized (this) {
-                body = null;
                 if (isDone()) return;
                 if (!interrupted) {
                     phase = Phase.RECORDING;
@@ -274,19 +266,6 @@ public final class RollbackStep extends Step {
             }
         }
 
-        @Override
-        public void stop(@NonNull Throwable cause) throws Exception {
-            BodyExecution b;
-            synchronized (this) {
-                stopped = true;
-                b = phase == Phase.REVERTING ? body : null;
-                if (b == null) {
-                    fail(cause); // under the lock: a revert body about to start never starts
-                    return;
-                }
-            }
-            b.cancel(cause);
-        }
 
         @Override
         public String getStatus() {
@@ -295,26 +274,6 @@ public final class RollbackStep extends Step {
                 case REVERTING -> "reverting " + rollout;
                 case RECORDING -> "recording the revert of " + rollout;
             };
-        }
-    }
-
-    /** The revert (the body) ended: record it, then end the step the way the body ended. */
-    private static final class RevertCallback extends BodyExecutionCallback {
-        private static final long serialVersionUID = 2L;
-        private final Execution execution;
-
-        RevertCallback(Execution execution) {
-            this.execution = execution;
-        }
-
-        @Override
-        public void onSuccess(StepContext context, Object result) {
-            execution.revertEnded(null);
-        }
-
-        @Override
-        public void onFailure(StepContext context, Throwable t) {
-            execution.revertEnded(t);
         }
     }
 

@@ -7,13 +7,21 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.stagedrollout.glue.BuildLog;
 import io.jenkins.plugins.stagedrollout.glue.JenkinsActors;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
+import io.jenkins.plugins.stagedrollout.glue.StepContexts;
 import io.jenkins.plugins.stagedrollout.logic.BuildCaller;
 import io.jenkins.plugins.stagedrollout.logic.Caller;
+import io.jenkins.plugins.stagedrollout.logic.LiveDeploys;
+import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.jenkins.plugins.stagedrollout.logic.StageException;
 import io.stagedrollout.core.machine.Actor;
+import io.stagedrollout.core.policy.Freeze;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jenkinsci.plugins.workflow.steps.BodyExecution;
+import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
@@ -25,7 +33,7 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
  * {@link #onResume()} — every such work is idempotent on the store.
  */
 abstract class RolloutExecution extends StepExecution {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Work for a worker thread. */
     @FunctionalInterface
@@ -39,6 +47,10 @@ abstract class RolloutExecution extends StepExecution {
     /** The build's job and permissions, read on the CPS thread when the step started. */
     protected BuildCaller who;
     private volatile boolean done;
+    /** The body while it runs; serialized, so a resumed step can still stop it. */
+    private BodyExecution body;
+    /** The build was stopped: a body ending now was interrupted, not failed. */
+    private volatile boolean stopped;
     /** Work submitted and not yet ended; none after a restart (a fresh JVM runs nothing yet). */
     private transient AtomicInteger running;
 
@@ -107,10 +119,48 @@ abstract class RolloutExecution extends StepExecution {
         return done;
     }
 
-    /** Stopping the build (Abort, a timeout around the step) ends the step now, whatever work is still running. */
+    /**
+     * Stopping the build (Abort, a timeout around the step) ends the step now, whatever work is still running; while
+     * the body runs, the body is cancelled and its end ends the step. Decided under the lock, so a body about to start
+     * never starts.
+     */
     @Override
     public void stop(@NonNull Throwable cause) throws Exception {
-        fail(cause);
+        BodyExecution b;
+        synchronized (this) {
+            stopped = true;
+            b = body;
+            if (b == null) {
+                fail(cause);
+                return;
+            }
+        }
+        b.cancel(cause);
+    }
+
+    /**
+     * Starts the body (a deploy, a revert) with the {@code ROLLOUT_*} {@code variables}, unless the step already ended;
+     * its end comes to {@code ends}. False when it did not start.
+     */
+    protected final boolean startBody(Map<String, String> variables, BodyEnd.Listener ends)
+            throws IOException, InterruptedException {
+        RolloutEnvironment env = new RolloutEnvironment(context.get(EnvironmentExpander.class), variables);
+        synchronized (this) {
+            if (done) return false;
+            body = context.newBodyInvoker().withContext(env).withCallback(new BodyEnd(ends)).start();
+            return true;
+        }
+    }
+
+    /**
+     * The body ended (on the CPS thread). True when it was interrupted — the build stopped, a timeout around it — which
+     * is not a failed deploy or revert: how far it got is unknown.
+     */
+    protected final boolean bodyInterrupted(Throwable failure) {
+        synchronized (this) {
+            body = null;
+        }
+        return failure != null && (stopped || failure instanceof InterruptedException);
     }
 
     /** A safe restart waits while work is running, so that a restart rarely has anything to run again. */
@@ -123,6 +173,42 @@ abstract class RolloutExecution extends StepExecution {
     protected final Caller caller(Map<String, String> credentials) throws StageException, IOException, InterruptedException {
         BuildLog log = log();
         return new Caller(actor(), log, Rollouts.host().bindings(context, credentials, log::line));
+    }
+
+    // ---- what a step lends the logic it runs (StageRun.Port) ------------------------------------------------------
+
+    public RolloutService service() throws StageException {
+        return Rollouts.host().service();
+    }
+
+    public LiveDeploys deploys() {
+        return Rollouts.host().deploys();
+    }
+
+    public List<Freeze> hostFreezes() throws IOException, InterruptedException {
+        return StepContexts.hostFreezes(context);
+    }
+
+    /** Persists the step (the Pipeline's program state). */
+    public void save() {
+        context.saveState();
+    }
+
+    /** Tells the stages waiting on the rollout on this controller that it changed. */
+    public void changed() {
+        Rollouts.host().changed(rollout);
+    }
+
+    public void log(String line) {
+        log().line(line);
+    }
+
+    public Instant now() {
+        return Rollouts.host().now();
+    }
+
+    public void fail(String message) {
+        fail(new AbortException(message));
     }
 
     protected final Actor actor() {
