@@ -379,6 +379,9 @@ public final class RolloutService {
             Optional<RolloutState> before = store.read(key);
             boolean revert = runRevertAction && before.isPresent() && allowedBy(policy, before.get().plan());
             EngineResult r = engine.rollback(key, target, reason, caller.actor(), revert);
+            if (r.kind() == EngineResult.Kind.NOT_YET && r.state() != null && r.state().status() == Status.ROLLING_BACK) {
+                return r; // recorded; the driver holding the key's lease runs the revert (the message says so)
+            }
             RolloutState s = expect(r, "roll back " + key);
             if (revert && s.status() == Status.ROLLING_BACK && s.plan().actions().containsKey(RolloutPlan.DEFAULT_REVERT)) {
                 // rolled back earlier without its revert having run (or a restart cut it short): run it now

@@ -385,10 +385,19 @@ class RolloutServiceTest {
     }
 
     @Test
-    void aWebRequestNeverWaitsForAnotherDriversLease() {
-        assertThat(RolloutService.leasePolicy(TestRollouts.AS_ALICE.forWebRequest()).rollbackWait()).isZero();
-        assertThat(RolloutService.leasePolicy(TestRollouts.AS_ALICE.forWebRequest()).leaseWait()).isZero();
-        assertThat(RolloutService.leasePolicy(TestRollouts.AS_ALICE).rollbackWait()).isPositive();
+    void aRollbackFromAWebRequestIsRecordedAtOnceAndLeavesTheRevertToTheDriverHoldingTheKey() throws Exception {
+        RolloutPlan withRevert = Plans.parse(t.planText() + "actions:\n  deploy: {kind: webhook, url: " + t.health.url()
+                + "}\n  revert: {kind: webhook, url: " + t.health.url() + "}\n");
+        service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", withRevert, true), TestRollouts.AS_ALICE);
+        String id = TestRollouts.idOf(service);
+        t.store.leases().acquire(RolloutService.key(KEY), new io.stagedrollout.core.store.RolloutLeases.Claim(
+                new io.stagedrollout.core.store.LeaseHolder("rollout run (bob)", "ci-3", null, 4711, "2026-11-26T09:00:00Z", "s1"),
+                id, Duration.ofMinutes(10), 0, false), t.clock.instant());
+
+        EngineResult r = service.rollback(KEY, "latency", Target.id(id), true, TestRollouts.AS_ALICE.forWebRequest());
+
+        assertThat(r.message()).contains("rollback recorded").contains("left to the driver that holds the lease");
+        assertThat(service.read(KEY).orElseThrow().status()).isEqualTo(Status.ROLLING_BACK);
     }
 
     @Test
