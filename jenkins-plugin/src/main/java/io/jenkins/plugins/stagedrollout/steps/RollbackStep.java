@@ -189,6 +189,11 @@ public final class RollbackStep extends Step {
             RolloutState s = r.state();
             Rollouts.host().record(context, rollout, s.id());
             if (!hasBody) {
+                if (r.kind() == EngineResult.Kind.NOT_YET) {
+                    // another driver holds the key and did not revert in time: the rollback stands, the revert is its
+                    fail(new AbortException("rollback: " + r.message()));
+                    return;
+                }
                 concluded(s, r.message());
                 return;
             }
