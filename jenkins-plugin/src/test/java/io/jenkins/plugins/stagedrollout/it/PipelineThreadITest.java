@@ -9,6 +9,7 @@ import io.jenkins.plugins.stagedrollout.fixtures.HealthServer;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
 import io.stagedrollout.core.machine.RolloutEvent;
 import io.stagedrollout.core.machine.Status;
+import java.util.concurrent.TimeUnit;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -76,6 +77,14 @@ class PipelineThreadITest {
         j.waitForMessage("the other branch went on", b); // the CPS thread is free while both hang
         Pipelines.abort(b);
         j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(b)); // and Abort works
+
+        // let the held deploy finish and its worker give the key's lease back before Jenkins (and its store) goes away
+        hanging.release();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (Rollouts.host().workers().busyKeys() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50); // polling a condition with a deadline
+        }
+        assertThat(Rollouts.host().workers().busyKeys()).as("the plugin's work for the aborted build ended").isZero();
     }
 
     String oneRingPlan() {
