@@ -2,8 +2,11 @@ package io.jenkins.plugins.stagedrollout.glue;
 
 import hudson.Extension;
 import hudson.ExtensionList;
+import hudson.init.Terminator;
 import io.jenkins.plugins.stagedrollout.logic.KeyedWorkers;
 import io.jenkins.plugins.stagedrollout.logic.LiveDeploys;
+import io.jenkins.plugins.stagedrollout.logic.RolloutService;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +30,15 @@ public final class StepWorkers {
     });
     private final KeyedWorkers workers = new KeyedWorkers(pool);
     private final LiveDeploys deploys = new LiveDeploys();
+
+    /**
+     * The controller shuts down: the plugin's drivers stop and give their keys' leases back (a restarted controller,
+     * or the CLI, then drives on at once); the steps resume after the restart and do their interrupted work again.
+     */
+    @Terminator(displayName = "Stopping the Staged Rollout drivers")
+    public static void stopDrivers() throws InterruptedException {
+        RolloutService.stopDrivers("Jenkins is shutting down", Duration.ofSeconds(15));
+    }
 
     static StepWorkers get() {
         return ExtensionList.lookupSingleton(StepWorkers.class);

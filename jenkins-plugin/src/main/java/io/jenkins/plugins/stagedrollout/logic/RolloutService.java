@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,6 +46,9 @@ import java.util.stream.Collectors;
  * commit is based on, so a command meant for one rollout never acts on the key's newer one.
  */
 public final class RolloutService {
+    /** The engines driving now in this JVM, and those told to stop because the controller shuts down. */
+    private static final Set<RolloutEngine> DRIVING = ConcurrentHashMap.newKeySet();
+    private static final Set<RolloutEngine> STOPPED = ConcurrentHashMap.newKeySet();
     /** As the CLI allows for actor names. */
     private static final int MAX_ACTOR_NAME = 100;
     private static final ExecutorService ENGINE_CLOSER = Executors.newCachedThreadPool(r -> {
@@ -443,13 +448,46 @@ public final class RolloutService {
         RolloutEngine engine = new RolloutEngine(store, environment.runtime(caller.bindings()), clock, caller.listener())
                 .withHostFreezes(hostFreezes)
                 .asDriver("jenkins (" + caller.actor().describe() + ")", leasePolicy(caller));
+        DRIVING.add(engine);
         try {
-            return call.run(engine);
+            T result = call.run(engine);
+            if (STOPPED.contains(engine)) throw stoppedForShutdown();
+            return result;
         } catch (StoreException e) {
+            if (STOPPED.contains(engine)) throw stoppedForShutdown();
             throw storeFailed(e);
+        } catch (StageException e) {
+            if (STOPPED.contains(engine)) throw stoppedForShutdown();
+            throw e;
         } finally {
+            DRIVING.remove(engine);
+            STOPPED.remove(engine);
             closeLater(engine);
         }
+    }
+
+    /**
+     * The controller shuts down: every engine of this JVM that drives now stops at its next poll — its effects in flight
+     * end, what it left is journaled (DRIVER_STOPPED) and the key's lease is given back — so that the restarted
+     * controller (or the CLI) drives on at once instead of waiting for the lease to lapse. The steps' work ends with
+     * {@link StageException.Reason#STOPPED} and is done again when the steps resume. Waits up to {@code grace}.
+     */
+    public static void stopDrivers(String why, Duration grace) throws InterruptedException {
+        List<RolloutEngine> engines = List.copyOf(DRIVING);
+        for (RolloutEngine e : engines) {
+            STOPPED.add(e);
+            e.requestStop(why);
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (RolloutEngine e : engines) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !e.awaitIdle(Duration.ofNanos(left))) return;
+        }
+    }
+
+    private static StageException stoppedForShutdown() {
+        return new StageException(StageException.Reason.STOPPED, "the controller is shutting down; this step carries on"
+                + " after the restart");
     }
 
     /**

@@ -76,6 +76,7 @@ abstract class RolloutExecution extends StepExecution {
             try {
                 if (!done) work.run();
             } catch (StageException e) {
+                if (e.reason() == StageException.Reason.STOPPED) return; // the controller shuts down: resumed later
                 fail(new AbortException(stepName() + ": " + e.getMessage()));
             } catch (InterruptedException e) {
                 fail(e);

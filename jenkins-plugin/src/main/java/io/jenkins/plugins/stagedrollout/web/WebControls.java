@@ -23,7 +23,7 @@ final class WebControls {
                 case FORBIDDEN -> 403;
                 case NOT_FOUND -> 404;
                 case CONFLICT, FINISHED -> 409;
-                case STORE -> 503;
+                case STORE, STOPPED -> 503;
             };
             return HttpResponses.errorWithoutStack(status, e.getMessage());
         } catch (InterruptedException e) {
