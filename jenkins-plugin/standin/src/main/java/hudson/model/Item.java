@@ -6,5 +6,7 @@ import hudson.security.AccessControlled;
 import hudson.security.Permission;
 
 public interface Item extends AccessControlled {
+    String getFullName();
+
     Permission BUILD = null;
 }

@@ -17,6 +17,10 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         throw new UnsupportedOperationException();
     }
 
+    public @NonNull JobT getParent() {
+        throw new UnsupportedOperationException();
+    }
+
     public String getFullDisplayName() {
         throw new UnsupportedOperationException();
     }

@@ -17,4 +17,8 @@ public abstract class FormValidation extends IOException implements HttpResponse
     public static FormValidation error(String message) {
         throw new UnsupportedOperationException();
     }
+
+    public static FormValidation warning(String message) {
+        throw new UnsupportedOperationException();
+    }
 }

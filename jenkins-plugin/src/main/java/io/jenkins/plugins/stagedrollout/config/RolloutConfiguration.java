@@ -9,29 +9,33 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.BulkChange;
 import hudson.Extension;
 import hudson.ExtensionList;
+import hudson.model.Run;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import hudson.util.Secret;
 import io.jenkins.plugins.stagedrollout.logic.ConfigChecks;
 import io.jenkins.plugins.stagedrollout.logic.PlanDefaults;
+import io.jenkins.plugins.stagedrollout.logic.PlanEnvironment;
 import io.jenkins.plugins.stagedrollout.logic.PlanPolicy;
 import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.jenkins.plugins.stagedrollout.logic.StageException;
 import io.jenkins.plugins.stagedrollout.logic.StoreLocation;
-import io.stagedrollout.core.action.ActionEnvironment;
-import io.stagedrollout.core.engine.RolloutEngine;
-import io.stagedrollout.core.gate.GateEnvironment;
 import io.stagedrollout.core.plan.Durations;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.GlobalConfiguration;
@@ -52,10 +56,13 @@ import org.kohsuke.stapler.verb.POST;
 public class RolloutConfiguration extends GlobalConfiguration {
     private static final Logger LOGGER = Logger.getLogger(RolloutConfiguration.class.getName());
 
-    /** Environment variables the gates get for the global metric backend; plans name them. */
+    /** Variables the gates get for the global metric backend; plans name them. */
     public static final String METRICS_URL_VARIABLE = "ROLLOUT_METRICS_URL";
 
     public static final String METRICS_TOKEN_VARIABLE = "ROLLOUT_METRICS_TOKEN";
+
+    /** Where command gates and actions run, when an administrator allows them: beside the store, never inside it. */
+    static final String WORK_DIR = "staged-rollout-work";
 
     private String storeLocation;
     private String defaultBake;
@@ -68,6 +75,8 @@ public class RolloutConfiguration extends GlobalConfiguration {
     private transient String openedLocation;
     private transient boolean openedPolicy;
     private transient String openedDefaultBake;
+    /** Which credentials each running build already has on its credentials-usage record ({@code track}). */
+    private final transient Map<Run<?, ?>, Set<String>> tracked = Collections.synchronizedMap(new WeakHashMap<>());
 
     public RolloutConfiguration() {
         load();
@@ -162,7 +171,10 @@ public class RolloutConfiguration extends GlobalConfiguration {
                 }
             }
             Path home = Jenkins.get().getRootDir().toPath();
-            service = new RolloutService(StoreLocation.open(location, home, System.getenv()), this::runtime,
+            // the store setting is the administrator's: its provider may read the controller's environment
+            // (ROLLOUT_DB_USER/ROLLOUT_DB_PASSWORD); plans never do, see bindings()
+            service = new RolloutService(StoreLocation.open(location, home, System.getenv()),
+                    new PlanEnvironment(home.resolve(WORK_DIR), http(), Clock.systemUTC()),
                     Clock.systemUTC(), new PlanPolicy(allowControllerCommands))
                     .withDefaultBake(defaultBake == null ? null : Durations.parse(defaultBake).orElse(null));
             openedLocation = location;
@@ -172,35 +184,59 @@ public class RolloutConfiguration extends GlobalConfiguration {
         return service;
     }
 
-    /** What gates and plan actions get on the controller; the metrics token is looked up at every call. */
-    RolloutEngine.Runtime runtime() {
-        Map<String, String> env = new HashMap<>(System.getenv());
+    /**
+     * What the plan may read for one build: {@value #METRICS_URL_VARIABLE} (not a secret), the metrics token as
+     * {@value #METRICS_TOKEN_VARIABLE}, and the step's own {@code credentials} (variable → credentials id). Every
+     * credential is resolved for the build — as the build's job sees credentials: global and folder ones, never the
+     * System-scoped ones that are meant for Jenkins itself — and recorded as used by the build. Nothing of the
+     * controller's environment is included. Called off the CPS thread, at every tick: a credential changed or revoked
+     * takes effect at the next measurement.
+     *
+     * @param warn told (for the build log) when the global metrics token is not visible to the build
+     * @throws StageException INVALID naming a step credential that the build cannot use
+     */
+    public Map<String, String> bindings(Run<?, ?> run, Map<String, String> credentials, Consumer<String> warn)
+            throws StageException {
+        Map<String, String> env = new LinkedHashMap<>();
         String url = getMetricsUrl();
         if (url != null) env.put(METRICS_URL_VARIABLE, url);
-        String token = token();
-        if (token != null) env.put(METRICS_TOKEN_VARIABLE, token);
-        Path work = Jenkins.get().getRootDir().toPath().resolve(StoreLocation.DEFAULT_DIR);
-        HttpClient http = http();
-        return new RolloutEngine.Runtime(new GateEnvironment(Map.copyOf(env), work, http, Clock.systemUTC()),
-                new ActionEnvironment(Map.copyOf(env), work, http));
+        String id = getCredentialsId();
+        if (id != null) {
+            String token = secret(run, id);
+            if (token != null) {
+                env.put(METRICS_TOKEN_VARIABLE, token);
+            } else {
+                warn.accept("the metrics token credential '" + id + "' of the Staged Rollout configuration is not visible to "
+                        + run.getParent().getFullName() + " (a System-scoped credential never is); gates that read "
+                        + METRICS_TOKEN_VARIABLE + " get nothing");
+            }
+        }
+        for (Map.Entry<String, String> b : credentials.entrySet()) {
+            String value = secret(run, b.getValue());
+            if (value == null) {
+                throw new StageException(StageException.Reason.INVALID, "credentials: no Secret text credential '"
+                        + b.getValue() + "' (for " + b.getKey() + ") is visible to " + run.getParent().getFullName()
+                        + "; System-scoped credentials are never given to builds");
+            }
+            env.put(b.getKey(), value);
+        }
+        return env;
+    }
+
+    /** The secret of a Secret text credential as the build's job sees it, or null; tracked once per build. */
+    @CheckForNull
+    private String secret(Run<?, ?> run, String id) {
+        StringCredentials c = CredentialsProvider.findCredentialById(id, StringCredentials.class, run, List.of());
+        if (c == null) return null;
+        Set<String> done = tracked.computeIfAbsent(run, r -> Collections.synchronizedSet(new HashSet<>()));
+        if (done.add(id)) CredentialsProvider.track(run, c);
+        return Secret.toString(c.getSecret());
     }
 
     /** One client for every probe: each HttpClient owns a selector thread. */
     private synchronized HttpClient http() {
         if (http == null) http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         return http;
-    }
-
-    @CheckForNull
-    private String token() {
-        String id = getCredentialsId();
-        if (id == null) return null;
-        StringCredentials c = CredentialsProvider.findCredentialByIdInItemGroup(id, StringCredentials.class, null, null, null);
-        if (c == null) {
-            LOGGER.warning("Staged Rollout: no secret text credential with id " + id);
-            return null;
-        }
-        return Secret.toString(c.getSecret());
     }
 
     // ---- form validation ---------------------------------------------------------------------------------------
@@ -248,8 +284,13 @@ public class RolloutConfiguration extends GlobalConfiguration {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         String id = ConfigChecks.trimToNull(value);
         if (id == null) return FormValidation.ok();
-        if (CredentialsProvider.findCredentialByIdInItemGroup(id, StringCredentials.class, null, null, null) == null) {
+        StringCredentials c = CredentialsProvider.findCredentialByIdInItemGroup(id, StringCredentials.class, null, null, null);
+        if (c == null) {
             return FormValidation.error("No secret text credential with id " + id + " in the global credentials");
+        }
+        if (c.getScope() == CredentialsScope.SYSTEM) {
+            return FormValidation.warning("A System-scoped credential is never given to builds, so gates would get no"
+                    + " token: give it the Global scope");
         }
         return FormValidation.ok();
     }

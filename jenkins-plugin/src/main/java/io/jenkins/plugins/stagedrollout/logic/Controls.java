@@ -1,8 +1,7 @@
 package io.jenkins.plugins.stagedrollout.logic;
 
-import io.stagedrollout.core.engine.EngineListener;
 import io.stagedrollout.core.engine.EngineResult;
-import io.stagedrollout.core.machine.Actor;
+import io.stagedrollout.core.machine.Target;
 import java.util.Collection;
 import java.util.function.Consumer;
 
@@ -35,22 +34,26 @@ public final class Controls {
     /**
      * @param allowed the rollouts this page shows (null: any, for the global page); another key is refused, so a
      *     build page cannot be used to change a rollout it never touched
+     * @param target  the rollout the page showed (its id, posted with the button): a page left open while a newer
+     *     rollout started never changes the newer one
+     * @param caller  the person (journaled) and what the plan's actions may use: only the values bound for the page's
+     *     build, never the controller's environment
      */
-    public EngineResult promote(Guard guard, Collection<String> allowed, String rollout, String ring, Actor actor)
-            throws StageException {
+    public EngineResult promote(Guard guard, Collection<String> allowed, String rollout, String ring, Target target,
+            Caller caller) throws StageException {
         guard.check(Control.PROMOTE);
         checkAllowed(allowed, rollout);
-        EngineResult r = service.promote(rollout, ring, actor);
+        EngineResult r = service.promote(rollout, ring, target, caller);
         changed.accept(rollout);
         return r;
     }
 
-    public EngineResult rollback(Guard guard, Collection<String> allowed, String rollout, String reason, Actor actor)
-            throws StageException, InterruptedException {
+    public EngineResult rollback(Guard guard, Collection<String> allowed, String rollout, String reason, Target target,
+            Caller caller) throws StageException, InterruptedException {
         guard.check(Control.ROLLBACK);
         checkAllowed(allowed, rollout);
         // the plan's revert action runs now if it has one; otherwise the pipeline's rollback step reverts
-        EngineResult r = service.rollback(rollout, reason, actor, true, EngineListener.NONE);
+        EngineResult r = service.rollback(rollout, reason, target, true, caller);
         changed.accept(rollout);
         return r;
     }

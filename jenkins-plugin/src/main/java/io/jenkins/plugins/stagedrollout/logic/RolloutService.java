@@ -1,51 +1,116 @@
 package io.jenkins.plugins.stagedrollout.logic;
 
-import io.stagedrollout.core.engine.EngineListener;
 import io.stagedrollout.core.engine.EngineResult;
+import io.stagedrollout.core.engine.LeasePolicy;
 import io.stagedrollout.core.engine.RolloutEngine;
-import io.stagedrollout.core.machine.Actor;
 import io.stagedrollout.core.machine.RolloutEvent;
 import io.stagedrollout.core.machine.RolloutMachine;
 import io.stagedrollout.core.machine.RolloutState;
 import io.stagedrollout.core.machine.RolloutVariables;
 import io.stagedrollout.core.machine.Status;
+import io.stagedrollout.core.machine.Target;
+import io.stagedrollout.core.plan.InvalidPlanException;
 import io.stagedrollout.core.plan.Ring;
+import io.stagedrollout.core.plan.RolloutPlan;
 import io.stagedrollout.core.policy.Closure;
 import io.stagedrollout.core.policy.Freeze;
-import io.stagedrollout.core.plan.RolloutPlan;
+import io.stagedrollout.core.store.Lease;
 import io.stagedrollout.core.store.RolloutKey;
-import io.stagedrollout.core.store.RolloutStore;
 import io.stagedrollout.core.store.RolloutStore.StoreException;
-import io.stagedrollout.core.plan.InvalidPlanException;
+import io.stagedrollout.core.store.RolloutStore;
+import io.stagedrollout.core.text.Printable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 
 /**
  * Everything the Jenkins steps and pages do to rollouts, without Jenkins: the steps and actions only carry out what
- * this class decides. One store is shared; each call uses its own short-lived {@link RolloutEngine} (an engine keeps
- * open gate probes and is not meant for concurrent use, while many builds and pages call this at once).
+ * this class decides. Every call blocks on the store (and a tick on the gates); the steps call it from their worker
+ * threads, never from the Pipeline's CPS thread.
+ *
+ * <p>Each call uses its own short-lived {@link RolloutEngine}, made from the caller's bindings (what the plan may
+ * read). Closing an engine waits for notifications still being delivered; that wait happens on {@code closer}, so a
+ * notification endpoint that never answers holds up nobody.
+ *
+ * <p>Every change is bound to a rollout ({@link Target}, the id-bound form): a stage acts only on the rollout it
+ * entered, and a promote or rollback only on the one it names; the engine checks it on the state its compare-and-set
+ * commit is based on, so a command meant for one rollout never acts on the key's newer one.
  */
 public final class RolloutService {
-    private final RolloutStore store;
-    private final Supplier<RolloutEngine.Runtime> runtime;
-    private final Clock clock;
-    private final PlanPolicy policy;
-    private Duration defaultBake;
+    /** The engines driving now in this JVM, and those told to stop because the controller shuts down. */
+    private static final Set<RolloutEngine> DRIVING = ConcurrentHashMap.newKeySet();
+    private static final Set<RolloutEngine> STOPPED = ConcurrentHashMap.newKeySet();
+    /** As the CLI allows for actor names. */
+    private static final int MAX_ACTOR_NAME = 100;
+    private static final ExecutorService ENGINE_CLOSER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "staged-rollout-notify-drain");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Whether someone deploys ring {@code ringIndex} of {@code state}'s rollout right now (a live stage, a lease). */
+    @FunctionalInterface
+    public interface DeployInFlight {
+        DeployInFlight NOBODY = (state, ringIndex) -> false;
+
+        boolean test(RolloutState state, int ringIndex);
+    }
 
     /**
-     * @param runtime what probes and actions may use; asked for at every call, so that a changed credential or
-     *     metrics URL in the global configuration takes effect without reopening the store
+     * A {@code canaryStage} entering its ring.
+     *
+     * @param plan           the plan, when the step names one (required to start a rollout)
+     * @param version        the version to roll out (required to start; when given, must be the active rollout's)
+     * @param hasBody        whether the step deploys in its body; without one the plan's deploy action runs here
+     * @param overrideWindowReason deploys outside the ring's window or in a freeze, journaled with the reason
+     * @param hostFreezes    freezes the build announces ({@code CI_DEPLOY_FREEZE}), honoured with the plan's own
+     * @param deploying      who deploys a ring that is DEPLOYING: a live deploy is attached to, never repeated
      */
-    public RolloutService(RolloutStore store, Supplier<RolloutEngine.Runtime> runtime, Clock clock, PlanPolicy policy) {
+    public record StageRequest(String rollout, String ring, String version, RolloutPlan plan, boolean hasBody,
+            String overrideWindowReason, List<Freeze> hostFreezes, DeployInFlight deploying) {
+        public StageRequest {
+            overrideWindowReason = overrideWindowReason == null || overrideWindowReason.isBlank() ? null : overrideWindowReason;
+            hostFreezes = hostFreezes == null ? List.of() : List.copyOf(hostFreezes);
+            deploying = deploying == null ? DeployInFlight.NOBODY : deploying;
+        }
+
+        public static StageRequest of(String rollout, String ring, String version, RolloutPlan plan, boolean hasBody) {
+            return new StageRequest(rollout, ring, version, plan, hasBody, null, List.of(), DeployInFlight.NOBODY);
+        }
+    }
+
+    @FunctionalInterface
+    private interface EngineCall<T> {
+        T run(RolloutEngine engine) throws StoreException, InterruptedException, StageException;
+    }
+
+    private final RolloutStore store;
+    private final PlanEnvironment environment;
+    private final Clock clock;
+    private final PlanPolicy policy;
+    private final Executor closer;
+    private Duration defaultBake;
+
+    public RolloutService(RolloutStore store, PlanEnvironment environment, Clock clock, PlanPolicy policy) {
+        this(store, environment, clock, policy, ENGINE_CLOSER);
+    }
+
+    /** @param closer where engines are closed (closing waits for notifications still being delivered) */
+    public RolloutService(RolloutStore store, PlanEnvironment environment, Clock clock, PlanPolicy policy, Executor closer) {
         this.store = store;
-        this.runtime = runtime;
+        this.environment = environment;
         this.clock = clock;
         this.policy = policy;
+        this.closer = closer;
     }
 
     public RolloutStore store() {
@@ -74,37 +139,24 @@ public final class RolloutService {
     // ---- canaryStage -------------------------------------------------------------------------------------------
 
     /**
-     * Starts the rollout on its first ring, or attaches to the same version's rollout, and positions the stage on
-     * {@code ring}.
+     * Starts the rollout on its first ring, or attaches to the same version's rollout, and positions the stage on its
+     * ring. Outside the ring's deployment window or in a freeze the answer is {@link StageStart.Next#WAIT_WINDOW} with
+     * the next opening, unless the request overrides it.
      *
-     * @param plan    the plan, when the step names one (required to start a rollout)
-     * @param version the version to roll out (required to start; when given, must be the active rollout's)
-     * @param hasBody whether the step deploys in its body; without one the plan's deploy action runs here
-     */
-    public StageStart enterStage(String rollout, String ring, String version, RolloutPlan plan, boolean hasBody,
-            Actor actor, EngineListener listener) throws StageException, InterruptedException {
-        return enterStage(rollout, ring, version, plan, hasBody, null, List.of(), actor, listener);
-    }
-
-    /**
-     * As {@link #enterStage(String, String, String, RolloutPlan, boolean, Actor, EngineListener)}. Outside the ring's
-     * deployment window or in a freeze the answer is {@link StageStart.Next#WAIT_WINDOW} with the next opening, unless
-     * {@code overrideWindowReason} is given: then the ring deploys now and the override is journaled with the reason.
-     *
-     * @param hostFreezes freezes the build announces ({@code CI_DEPLOY_FREEZE}), honoured with the plan's own
      * @throws StageException CONFLICT when the ring is closed and nobody knows until when (a freeze without an end)
      */
-    public StageStart enterStage(String rollout, String ring, String version, RolloutPlan plan, boolean hasBody,
-            String overrideWindowReason, List<Freeze> hostFreezes, Actor actor, EngineListener listener)
-            throws StageException, InterruptedException {
-        RolloutKey key = key(rollout);
-        require("ring", ring);
+    public StageStart enterStage(StageRequest r, Caller caller) throws StageException, InterruptedException {
+        RolloutKey key = key(r.rollout());
+        require("ring", r.ring());
+        printable("ring", r.ring());
+        String version = r.version();
         if (version != null && version.isBlank()) {
             throw new StageException(StageException.Reason.INVALID, "version: is empty; give the version to roll out");
         }
-        if (overrideWindowReason != null && overrideWindowReason.isBlank()) overrideWindowReason = null;
-        if (hostFreezes == null) hostFreezes = List.of();
-        try (RolloutEngine engine = engine(listener).withHostFreezes(hostFreezes)) {
+        if (version != null) printable("version", version);
+        if (r.overrideWindowReason() != null) printable("overrideWindowReason", r.overrideWindowReason());
+        RolloutPlan plan = r.plan();
+        return withEngine(caller, r.hostFreezes(), engine -> {
             RolloutState state = store.read(key).orElse(null);
             if (plan != null) {
                 if (!plan.key().equals(key.toString())) {
@@ -121,8 +173,8 @@ public final class RolloutService {
                         && version.equals(state.version())) {
                     // a stage that waited (for its window) while its rollout was rolled back or aborted
                     throw new StageException(StageException.Reason.FINISHED, "rollout " + key + " of " + version + " is "
-                            + state.status() + (state.reason() == null ? "" : ": " + state.reason()) + "; ring " + ring
-                            + " cannot run");
+                            + state.status() + (state.reason() == null ? "" : ": " + state.reason()) + "; ring "
+                            + r.ring() + " cannot run");
                 }
                 if (plan == null || version == null) {
                     String have = state == null ? "there is no rollout " + key
@@ -131,48 +183,57 @@ public final class RolloutService {
                             have + "; to start rolling out" + (version == null ? " a version" : " " + version)
                                     + ", give canaryStage both plan: and version:");
                 }
-                EngineResult started = engine.start(plan, version, null, actor);
-                state = expect(started, "start " + version + " on " + key);
+                state = expect(engine.start(plan, version, null, caller.actor()), "start " + version + " on " + key);
             }
             if (plan == null) policy.check(state.plan());
-            int index = state.plan().ringIndex(ring);
+            int index = state.plan().ringIndex(r.ring());
             if (index < 0) {
-                throw new StageException(StageException.Reason.INVALID, "ring: '" + ring + "' is not a ring of rollout "
+                throw new StageException(StageException.Reason.INVALID, "ring: '" + r.ring() + "' is not a ring of rollout "
                         + key + " (rings: " + state.plan().rings().stream().map(Ring::name).collect(Collectors.joining(", ")) + ")");
             }
-            switch (StageLogic.entry(state, index)) {
+            String ring = r.ring();
+            switch (StageLogic.entry(state, index, deployInFlight(key, state, index, r.deploying()))) {
                 case PASSED -> {
                     return new StageStart(StageStart.Next.PASSED, state, index, null, StageLogic.passedMessage(state, index), null);
                 }
                 case ATTACH -> {
-                    return new StageStart(StageStart.Next.BAKE, state, index, null,
-                            "ring " + ring + " is already deployed (" + state.status() + "); attaching to its bake", null);
+                    String how = state.status() == Status.DEPLOYING ? "is being deployed by another build or driver; waiting for it"
+                            : "is already deployed (" + state.status() + "); attaching to its bake";
+                    return new StageStart(StageStart.Next.BAKE, state, index, null, "ring " + ring + " " + how, null);
                 }
                 case REDEPLOY -> {
-                    if (!hasBody) {
+                    if (!r.hasBody()) {
                         throw new StageException(StageException.Reason.CONFLICT, "the deploy of ring " + ring
-                                + " was interrupted; run canaryStage with a body to deploy it again");
+                                + " was interrupted; run canaryStage without usePlanAction, its body deploying the ring, to deploy it again");
                     }
                     return new StageStart(StageStart.Next.RUN_BODY, state, index, RolloutVariables.forRing(state, index),
                             "the deploy of ring " + ring + " was interrupted; deploying it again", null);
                 }
                 default -> {
-                    EngineResult begun = engine.beginRing(key, index, actor, !hasBody, overrideWindowReason);
+                    Optional<Lease> driven = r.hasBody() ? drivenElsewhere(key) : Optional.empty();
+                    if (driven.isPresent()) {
+                        // the body deploys outside the engine: never alongside a driver that holds the key
+                        return new StageStart(StageStart.Next.WAIT_WINDOW, state, index, null, "ring " + ring
+                                + " waits: another driver holds rollout " + key + " (" + driven.get().describe()
+                                + "); canaryStage deploys ring " + ring + " once that driver lets go of it",
+                                clock.instant().plus(StageLogic.WAIT_POLL));
+                    }
+                    EngineResult begun = engine.beginRing(key, Target.id(state.id()), index, caller.actor(), !r.hasBody(),
+                            r.overrideWindowReason());
                     if (begun.kind() == EngineResult.Kind.NOT_YET && begun.state() != null) {
-                        Optional<Closure> closed = RolloutMachine.waitingFor(begun.state(), clock.instant(), hostFreezes);
+                        Optional<Closure> closed = RolloutMachine.waitingFor(begun.state(), clock.instant(), r.hostFreezes());
                         if (closed.isPresent()) return windowClosed(begun.state(), index, closed.get());
                     }
                     state = expect(begun, "deploy ring " + ring);
-                    if (hasBody) {
+                    if (r.hasBody()) {
                         return new StageStart(StageStart.Next.RUN_BODY, state, index, RolloutVariables.forRing(state, index),
-                                "deploying ring " + ring + " (" + state.ring().exposure().describe() + ") of " + state.version(), null);
+                                "deploying ring " + ring + " (" + state.ring().exposure().describe() + ") of "
+                                        + state.version(), null);
                     }
                     return new StageStart(StageStart.Next.BAKE, state, index, null, begun.message(), null);
                 }
             }
-        } catch (StoreException e) {
-            throw storeFailed(e);
-        }
+        });
     }
 
     /** The ring may not be deployed now: wait for the opening, or fail when nobody knows when it comes. */
@@ -187,92 +248,167 @@ public final class RolloutService {
                 + "; canaryStage deploys it then (overrideWindowReason: deploys now)", closed.opensAt());
     }
 
-    /** The stage's body (the ring's deploy) finished; {@code detail} says how (never a secret). */
-    public StageView deployed(String rollout, int ringIndex, boolean ok, String detail, Actor actor, EngineListener listener)
-            throws StageException {
+    /** The stage's body (the ring's deploy) of rollout {@code rolloutId} finished; {@code detail} is never a secret. */
+    public StageView deployed(String rollout, String rolloutId, int ringIndex, boolean ok, String detail, Caller caller)
+            throws StageException, InterruptedException {
         RolloutKey key = key(rollout);
-        try (RolloutEngine engine = engine(listener)) {
-            EngineResult r = engine.ringDeployed(key, ringIndex, ok, detail, actor);
-            RolloutState s = expect(r, "record the deploy of ring " + ringIndex);
+        return withEngine(caller, List.of(), engine -> {
+            RolloutState current = store.read(key).orElse(null);
+            if (current == null || !current.id().equals(rolloutId)) return replaced(rollout, rolloutId, ringIndex, current);
+            EngineResult r = engine.ringDeployed(key, Target.id(rolloutId), ringIndex, ok, detail, caller.actor());
+            if (r.state() != null && !r.state().id().equals(rolloutId)) return replaced(rollout, rolloutId, ringIndex, r.state());
+            RolloutState s = expect(r, "record the deploy of ring " + StageLogic.ringName(current, ringIndex));
             return StageLogic.view(s, ringIndex, clock.instant());
-        } catch (StoreException e) {
-            throw storeFailed(e);
-        }
+        });
     }
 
     /** Measures what is due now and concludes the ring when its bake is over; never waits. */
-    public StageView tick(String rollout, int ringIndex, Actor actor, EngineListener listener)
+    public StageView tick(String rollout, String rolloutId, int ringIndex, DeployInFlight deploying, Caller caller)
             throws StageException, InterruptedException {
         RolloutKey key = key(rollout);
-        try (RolloutEngine engine = engine(listener)) {
+        return withEngine(caller, List.of(), engine -> {
+            RolloutState before = store.read(key).orElse(null);
+            if (before == null || !before.id().equals(rolloutId)) return replaced(rollout, rolloutId, ringIndex, before);
+            if (before.status() != Status.BAKING) {
+                return StageLogic.view(before, ringIndex, clock.instant(), deployInFlight(key, before, ringIndex, deploying));
+            }
             // the policy may have been tightened since the rollout started: never measure a refused gate
-            Optional<RolloutState> before = store.read(key);
-            if (before.isPresent()) policy.check(before.get().plan());
-            RolloutEngine.Tick t = engine.tick(key, actor);
+            policy.check(before.plan());
+            RolloutEngine.Tick t = engine.tick(key, Target.id(rolloutId), caller.actor());
             RolloutState s = t.result().state();
             if (s == null) throw new StageException(StageException.Reason.NOT_FOUND, t.result().message());
-            StageView v = StageLogic.view(s, ringIndex, clock.instant());
+            if (!s.id().equals(rolloutId)) return replaced(rollout, rolloutId, ringIndex, s);
+            StageView v = StageLogic.view(s, ringIndex, clock.instant(), deployInFlight(key, s, ringIndex, deploying));
             if (v.kind() == StageView.Kind.BAKING && t.wakeAt() != null) {
                 return new StageView(v.kind(), s, t.wakeAt(), v.message());
             }
             return v;
+        });
+    }
+
+    /** Re-reads the rollout without measuring (a waiting stage looking for a promote or a rollback). */
+    public StageView look(String rollout, String rolloutId, int ringIndex, DeployInFlight deploying) throws StageException {
+        RolloutKey key = key(rollout);
+        RolloutState s = read(rollout).orElse(null);
+        if (s == null || !s.id().equals(rolloutId)) return replaced(rollout, rolloutId, ringIndex, s);
+        try {
+            return StageLogic.view(s, ringIndex, clock.instant(), deployInFlight(key, s, ringIndex, deploying));
         } catch (StoreException e) {
             throw storeFailed(e);
         }
     }
 
-    /** Re-reads the rollout without measuring (a waiting stage looking for a promote or a rollback). */
-    public StageView look(String rollout, int ringIndex) throws StageException {
-        RolloutState s = read(rollout).orElseThrow(() ->
-                new StageException(StageException.Reason.NOT_FOUND, "rollout " + rollout + " is gone from the store"));
-        return StageLogic.view(s, ringIndex, clock.instant());
+    /**
+     * Whether someone deploys ring {@code ringIndex} of {@code s} now: a live stage on this controller, or a driver
+     * (the CLI, another controller) holding the key's lease for this rollout. A ring DEPLOYING with nobody deploying it
+     * was cut short and may be deployed again; otherwise it is attached to, never deployed twice at once.
+     */
+    private boolean deployInFlight(RolloutKey key, RolloutState s, int ringIndex, DeployInFlight local) throws StoreException {
+        if (local.test(s, ringIndex)) return true;
+        if (s.status() != Status.DEPLOYING || s.ringIndex() != ringIndex) return false;
+        Optional<Lease> lease = store.leases().read(key);
+        return lease.isPresent() && !lease.get().freeAt(clock.instant())
+                && (lease.get().rolloutId() == null || lease.get().rolloutId().equals(s.id()));
+    }
+
+    /** The key's lease, while a driver (the CLI, another controller) holds it. */
+    private Optional<Lease> drivenElsewhere(RolloutKey key) throws StoreException {
+        return store.leases().read(key).filter(l -> !l.freeAt(clock.instant()));
+    }
+
+    /** The stage's rollout is gone or another one took the key: the stage fails saying so. */
+    private static StageView replaced(String rollout, String rolloutId, int ringIndex, RolloutState now) {
+        String what = now == null ? rollout + " has no rollout any more"
+                : "the current rollout of " + rollout + " is " + now.id() + " of " + now.version() + " (" + now.status() + ")";
+        return new StageView(StageView.Kind.FAILED, now, null, "rollout " + rolloutId + " is no longer current: " + what
+                + "; this stage does not act on another rollout");
     }
 
     // ---- promote, rollback, status ----------------------------------------------------------------------------
 
     /**
-     * Promotes {@code ring} (null: the current ring). Promoting a ring that was already promoted answers
-     * ALREADY_DONE and changes nothing.
+     * The key's current rollout, when it is the one {@code target} names.
+     *
+     * @throws StageException NOT_FOUND when the key has no rollout; CONFLICT naming both rollouts when it has another
      */
-    public EngineResult promote(String rollout, String ring, Actor actor) throws StageException {
+    public RolloutState current(String rollout, Target target) throws StageException {
         RolloutKey key = key(rollout);
-        if (ring != null && ring.isBlank()) ring = null;
-        try (RolloutEngine engine = engine(EngineListener.NONE)) {
-            EngineResult r = engine.promote(key, ring, false, null, actor);
-            expect(r, "promote " + (ring == null ? "the current ring" : "ring " + ring));
-            return r;
+        try {
+            RolloutState s = store.read(key).orElse(null);
+            if (s == null || !target.matches(s)) {
+                EngineResult off = s == null && target.isAny()
+                        ? new EngineResult(EngineResult.Kind.NOT_FOUND, null, "there is no rollout " + key)
+                        : RolloutEngine.offTarget(store, key, s, target);
+                expect(off, "act on " + key);
+            }
+            return s;
         } catch (StoreException e) {
             throw storeFailed(e);
         }
     }
 
     /**
-     * Records a rollback. With {@code runRevertAction} the plan's {@code revert} action runs now, if the plan has one;
-     * otherwise the rollout stays ROLLING_BACK until {@link #revertFinished} (a rollback step's body).
+     * Promotes {@code ring} (null: the current ring) of the rollout {@code target} names. Promoting a ring that was
+     * already promoted answers ALREADY_DONE and changes nothing.
      */
-    public EngineResult rollback(String rollout, String reason, Actor actor, boolean runRevertAction, EngineListener listener)
-            throws StageException, InterruptedException {
+    public EngineResult promote(String rollout, String ring, Target target, Caller caller) throws StageException {
         RolloutKey key = key(rollout);
-        require("reason", reason);
-        try (RolloutEngine engine = engine(listener)) {
-            Optional<RolloutState> before = store.read(key);
-            boolean allowed = before.isPresent() && allowedBy(policy, before.get().plan());
-            EngineResult r = engine.rollback(key, reason, actor, runRevertAction && allowed);
-            expect(r, "roll back " + key);
-            return r;
-        } catch (StoreException e) {
-            throw storeFailed(e);
+        String named = ring == null || ring.isBlank() ? null : ring;
+        if (named != null) printable("ring", named);
+        printable(target);
+        try {
+            return withEngine(caller, List.of(), engine -> {
+                EngineResult r = engine.promote(key, target, named, false, null, caller.actor());
+                expect(r, "promote " + (named == null ? "the current ring" : "ring " + named));
+                return r;
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StageException(StageException.Reason.STORE, "interrupted while promoting " + key);
         }
     }
 
-    public EngineResult revertFinished(String rollout, boolean ok, String detail, Actor actor) throws StageException {
+    /**
+     * Records a rollback of the rollout {@code target} names. With {@code runRevertAction} the plan's {@code revert}
+     * action runs now (also when an earlier rollback left the rollout ROLLING_BACK: a rollback by the plan's action resumed after
+     * a restart finishes the revert); otherwise the rollout stays ROLLING_BACK until {@link #revertFinished} (a
+     * rollback step's body).
+     */
+    public EngineResult rollback(String rollout, String reason, Target target, boolean runRevertAction, Caller caller)
+            throws StageException, InterruptedException {
         RolloutKey key = key(rollout);
-        try (RolloutEngine engine = engine(EngineListener.NONE)) {
-            EngineResult r = engine.revertFinished(key, ok, detail, actor);
-            expect(r, "record the revert of " + key);
+        require("reason", reason);
+        printable("reason", reason);
+        printable(target);
+        return withEngine(caller, List.of(), engine -> {
+            Optional<RolloutState> before = store.read(key);
+            boolean revert = runRevertAction && before.isPresent() && allowedBy(policy, before.get().plan());
+            EngineResult r = engine.rollback(key, target, reason, caller.actor(), revert);
+            if (r.kind() == EngineResult.Kind.NOT_YET && r.state() != null && r.state().status() == Status.ROLLING_BACK) {
+                return r; // recorded; the driver holding the key's lease runs the revert (the message says so)
+            }
+            RolloutState s = expect(r, "roll back " + key);
+            if (revert && s.status() == Status.ROLLING_BACK && s.plan().actions().containsKey(RolloutPlan.DEFAULT_REVERT)) {
+                // rolled back earlier without its revert having run (or a restart cut it short): run it now
+                r = engine.advance(key, Target.id(s.id()), caller.actor(), null);
+            }
             return r;
-        } catch (StoreException e) {
-            throw storeFailed(e);
+        });
+    }
+
+    /** The revert (a rollback step's body) of rollout {@code rolloutId} finished. */
+    public EngineResult revertFinished(String rollout, String rolloutId, boolean ok, String detail, Caller caller)
+            throws StageException {
+        RolloutKey key = key(rollout);
+        try {
+            return withEngine(caller, List.of(), engine -> {
+                EngineResult r = engine.revertFinished(key, Target.id(rolloutId), ok, detail, caller.actor());
+                expect(r, "record the revert of " + key);
+                return r;
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StageException(StageException.Reason.STORE, "interrupted while recording the revert of " + key);
         }
     }
 
@@ -302,6 +438,78 @@ public final class RolloutService {
 
     // ---- helpers -----------------------------------------------------------------------------------------------
 
+    private <T> T withEngine(Caller caller, List<Freeze> hostFreezes, EngineCall<T> call)
+            throws StageException, InterruptedException {
+        Optional<String> badName = Printable.problem(caller.actor().name(), MAX_ACTOR_NAME);
+        if (badName.isPresent()) {
+            throw new StageException(StageException.Reason.INVALID, "the actor name (the Jenkins user or build acting, "
+                    + Printable.escape(caller.actor().name()) + ") " + badName.get());
+        }
+        RolloutEngine engine = new RolloutEngine(store, environment.runtime(caller.bindings()), clock, caller.listener())
+                .withHostFreezes(hostFreezes)
+                .asDriver("jenkins (" + caller.actor().describe() + ")", leasePolicy(caller));
+        DRIVING.add(engine);
+        try {
+            T result = call.run(engine);
+            if (STOPPED.contains(engine)) throw stoppedForShutdown();
+            return result;
+        } catch (StoreException e) {
+            if (STOPPED.contains(engine)) throw stoppedForShutdown();
+            throw storeFailed(e);
+        } catch (StageException e) {
+            if (STOPPED.contains(engine)) throw stoppedForShutdown();
+            throw e;
+        } finally {
+            DRIVING.remove(engine);
+            STOPPED.remove(engine);
+            closeLater(engine);
+        }
+    }
+
+    /**
+     * The controller shuts down: every engine of this JVM that drives now stops at its next poll — its effects in flight
+     * end, what it left is journaled (DRIVER_STOPPED) and the key's lease is given back — so that the restarted
+     * controller (or the CLI) drives on at once instead of waiting for the lease to lapse. The steps' work ends with
+     * {@link StageException.Reason#STOPPED} and is done again when the steps resume. Waits up to {@code grace}.
+     */
+    public static void stopDrivers(String why, Duration grace) throws InterruptedException {
+        List<RolloutEngine> engines = List.copyOf(DRIVING);
+        for (RolloutEngine e : engines) {
+            STOPPED.add(e);
+            e.requestStop(why);
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (RolloutEngine e : engines) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !e.awaitIdle(Duration.ofNanos(left))) return;
+        }
+    }
+
+    private static StageException stoppedForShutdown() {
+        return new StageException(StageException.Reason.STOPPED, "the controller is shutting down; this step carries on"
+                + " after the restart");
+    }
+
+    /**
+     * How the engine holds the key's lease (DESIGN.md "Drivers, leases and fencing"): a step waits for another driver
+     * as the CLI does; a web request never waits, so a button or a script answers at once: its rollback is recorded
+     * and the driver holding the lease runs the revert.
+     */
+    static LeasePolicy leasePolicy(Caller caller) {
+        return caller.webRequest()
+                ? LeasePolicy.DEFAULT.withLeaseWait(Duration.ZERO).withRollbackWait(Duration.ZERO)
+                : LeasePolicy.DEFAULT;
+    }
+
+    /** Closes the engine's probes and lets its notifier drain elsewhere: the caller does not wait for slow endpoints. */
+    private void closeLater(RolloutEngine engine) {
+        try {
+            closer.execute(engine::close);
+        } catch (RejectedExecutionException e) {
+            engine.close();
+        }
+    }
+
     private static boolean allowedBy(PlanPolicy policy, RolloutPlan plan) {
         try {
             policy.check(plan);
@@ -317,6 +525,21 @@ public final class RolloutService {
         } catch (IllegalArgumentException e) {
             throw new StageException(StageException.Reason.INVALID, "rollout: " + e.getMessage());
         }
+    }
+
+    /**
+     * A one-line value a person gave (a version, a ring, a reason): it is journaled, printed and shown on pages, so
+     * control, bidi and zero-width characters are refused here, naming the field, before anything changes.
+     */
+    static void printable(String field, String value) throws StageException {
+        Optional<String> problem = Printable.problem(value, Printable.MAX_FIELD);
+        if (problem.isPresent()) throw new StageException(StageException.Reason.INVALID, field + ": " + problem.get());
+    }
+
+    /** The rollout id and version a promote or rollback names (rolloutId:, version:). */
+    private static void printable(Target target) throws StageException {
+        if (target.rolloutId() != null) printable("rolloutId", target.rolloutId());
+        if (target.version() != null) printable("version", target.version());
     }
 
     private static void require(String field, String value) throws StageException {
@@ -342,9 +565,5 @@ public final class RolloutService {
 
     private static StageException storeFailed(StoreException e) {
         return new StageException(StageException.Reason.STORE, "the rollout store failed: " + e.getMessage(), e);
-    }
-
-    private RolloutEngine engine(EngineListener listener) {
-        return new RolloutEngine(store, runtime.get(), clock, listener);
     }
 }

@@ -5,6 +5,7 @@ import io.stagedrollout.core.gate.GateVerdict;
 import io.stagedrollout.core.machine.RolloutState;
 import io.stagedrollout.core.machine.Status;
 import io.stagedrollout.core.plan.Ring;
+import io.stagedrollout.core.text.Printable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,11 +53,11 @@ public record RolloutView(RolloutState state, List<RingRow> rings, List<GateRow>
         }
 
         public String getVerdict() {
-            return verdict;
+            return Printable.escape(verdict);
         }
 
         public String getSummary() {
-            return summary;
+            return Printable.escape(summary);
         }
     }
 
@@ -115,40 +116,40 @@ public record RolloutView(RolloutState state, List<RingRow> rings, List<GateRow>
     }
 
     public String getVersion() {
-        return state.version();
+        return Printable.escape(state.version());
     }
 
     public String getLastGoodVersion() {
-        return state.lastGoodVersion();
+        return Printable.escape(state.lastGoodVersion());
     }
 
     public String getStableVersion() {
-        return state.stableVersion();
+        return Printable.escape(state.stableVersion());
     }
 
     public String getRing() {
-        return state.ringName();
+        return Printable.escape(state.ringName());
     }
 
     public String getHold() {
-        return state.hold();
+        return Printable.escape(state.hold());
     }
 
     public String getReason() {
-        return state.reason();
+        return Printable.escape(state.reason());
     }
 
     public String getVerdict() {
-        return state.verdict() == null ? null : state.verdict().ring() + ": " + state.verdict().verdict() + " — " + state.verdict().reason();
+        return state.verdict() == null ? null : Printable.escape(state.verdict().ring() + ": " + state.verdict().verdict() + " — " + state.verdict().reason());
     }
 
     /** Why the next ring is not deployed yet (its deployment window, a freeze) and when it may be; or null. */
     public String getWaitingFor() {
-        return waitingFor;
+        return Printable.escape(waitingFor);
     }
 
     public String getBakeEndsAt() {
-        return state.bakeEndsAt() == null ? null : state.bakeEndsAt().toString();
+        return Stamps.of(state.bakeEndsAt());
     }
 
     public List<RingRow> getRings() {

@@ -13,8 +13,15 @@ public final class StageException extends Exception {
         CONFLICT,
         /** The rollout is over (rolled back, aborted, failed). */
         FINISHED,
+        /** The build (its job, its authentication) may not act on this rollout. */
+        FORBIDDEN,
         /** The store could not be read or written. */
-        STORE
+        STORE,
+        /**
+         * The controller is shutting down and stopped the work (its driver gave the key's lease back); the step carries
+         * on after the restart.
+         */
+        STOPPED
     }
 
     private final Reason reason;

@@ -19,9 +19,9 @@ public final class StageLogic {
     public enum Entry {
         /** Deploy the ring: it is the next one. */
         DEPLOY,
-        /** The ring's deploy was interrupted (the build that ran it died): deploy it again. */
+        /** The ring's deploy was interrupted (the build that ran it was stopped or died): deploy it again. */
         REDEPLOY,
-        /** The ring is already deployed and bakes or waits: attach to it. */
+        /** The ring is deployed, or being deployed by a live stage, and bakes or waits: attach to it. */
         ATTACH,
         /** The ring already passed: nothing to do. */
         PASSED
@@ -30,9 +30,11 @@ public final class StageLogic {
     /**
      * Where a stage for ring {@code ringIndex} stands.
      *
+     * @param deployInFlight whether someone (a live stage, a driver holding the lease) deploys the ring now: a ring
+     *     that is DEPLOYING is then attached to, never deployed a second time at once
      * @throws StageException when the ring is not the current or next one, or the rollout is over
      */
-    public static Entry entry(RolloutState s, int ringIndex) throws StageException {
+    public static Entry entry(RolloutState s, int ringIndex, boolean deployInFlight) throws StageException {
         String ring = s.plan().ring(ringIndex).name();
         int current = s.ringIndex();
         Status st = s.status();
@@ -46,7 +48,7 @@ public final class StageLogic {
         boolean next = (st == Status.PENDING && ringIndex == 0) || (st == Status.PROMOTING && ringIndex == current + 1);
         if (next) return Entry.DEPLOY;
         if (ringIndex == current) {
-            return st == Status.DEPLOYING ? Entry.REDEPLOY : Entry.ATTACH;
+            return st == Status.DEPLOYING && !deployInFlight ? Entry.REDEPLOY : Entry.ATTACH;
         }
         String at = current < 0 ? "no ring deployed yet" : "ring " + s.ringName() + " is " + st;
         throw new StageException(StageException.Reason.CONFLICT, "ring " + ring + " cannot start: " + at
@@ -55,6 +57,18 @@ public final class StageLogic {
 
     /** What a stage for ring {@code ringIndex} should do now. {@code now} is the clock of the caller. */
     public static StageView view(RolloutState s, int ringIndex, Instant now) {
+        return view(s, ringIndex, now, true);
+    }
+
+    /**
+     * As {@link #view(RolloutState, int, Instant)}; a ring that is DEPLOYING with nobody deploying it
+     * ({@code deployInFlight} false: the deploying build was stopped or died) is {@link StageView.Kind#REDEPLOY}.
+     */
+    public static StageView view(RolloutState s, int ringIndex, Instant now, boolean deployInFlight) {
+        if (s.status() == Status.DEPLOYING && s.ringIndex() == ringIndex && !deployInFlight) {
+            return new StageView(StageView.Kind.REDEPLOY, s, null, "the deploy of ring " + ringName(s, ringIndex)
+                    + " was interrupted; deploying it again");
+        }
         int current = s.ringIndex();
         Status st = s.status();
         if (st == Status.COMPLETED || ringIndex < current || (ringIndex == current && st == Status.PROMOTING)) {

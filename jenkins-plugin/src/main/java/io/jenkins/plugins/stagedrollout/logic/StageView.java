@@ -18,7 +18,9 @@ public record StageView(Kind kind, RolloutState state, Instant wakeAt, String me
         /** The ring passed and was promoted (or the rollout completed): the stage succeeds. */
         PASSED,
         /** The ring failed, or the rollout was rolled back or aborted: the stage fails with {@code message}. */
-        FAILED
+        FAILED,
+        /** The ring is DEPLOYING and nobody deploys it any more: enter the stage again, which deploys it. */
+        REDEPLOY
     }
 
     public boolean finished() {

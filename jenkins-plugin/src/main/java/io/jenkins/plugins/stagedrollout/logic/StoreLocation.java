@@ -11,11 +11,14 @@ import java.util.Optional;
 /**
  * The store setting of the global configuration: blank for the file store under {@code JENKINS_HOME/staged-rollout},
  * an absolute directory for a file store elsewhere (a volume several controllers share), or a location a
- * {@link StoreProvider} accepts ({@code jdbc:postgresql://db/rollouts}; credentials from the controller's
- * environment, never from this setting).
+ * {@link StoreProvider} accepts ({@code jdbc:postgresql://db/rollouts}: the PostgreSQL store is bundled with the
+ * plugin; credentials from the controller's environment, never from this setting).
  */
 public final class StoreLocation {
     public static final String DEFAULT_DIR = "staged-rollout";
+    /** {@code //user:password@host}, or a password or user given as a URL parameter. */
+    private static final java.util.regex.Pattern CREDENTIALS =
+            java.util.regex.Pattern.compile("//[^/?#]*@|[?&;](?i:password|user)=");
 
     private StoreLocation() {}
 
@@ -23,6 +26,11 @@ public final class StoreLocation {
     public static Optional<String> problem(String location) {
         if (location == null || location.isBlank()) return Optional.empty();
         String l = location.trim();
+        if (CREDENTIALS.matcher(l).find()) {
+            return Optional.of("the store location must not carry a user or password (it is shown on the configuration"
+                    + " page and in logs); give the credentials in the controller's environment: ROLLOUT_DB_USER and"
+                    + " ROLLOUT_DB_PASSWORD");
+        }
         if (StoreProvider.find(l).isPresent()) return Optional.empty();
         if (l.contains("://") || l.startsWith("jdbc:")) {
             return Optional.of("no store on this controller accepts '" + scheme(l) + "' locations; install the plugin that"

@@ -1,24 +1,20 @@
 package io.jenkins.plugins.stagedrollout.steps;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
-import hudson.AbortException;
 import hudson.Extension;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
-import io.jenkins.plugins.stagedrollout.logic.StageException;
 import io.jenkins.plugins.stagedrollout.logic.StatusMap;
-import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 
 /**
- * {@code def s = rolloutStatus(rollout: 'checkout/production')}: the rollout as a map (status, ring, version,
- * stableVersion, lastGoodVersion, verdict, ...); status {@code NONE} when the key never had a rollout.
+ * {@code def s = rolloutStatus(rollout: 'checkout/production')}: the rollout as a map (id, status, ring, version,
+ * stableVersion, lastGoodVersion, verdict, ...); status {@code NONE} when the key never had a rollout. Reads only.
  */
 public final class RolloutStatusStep extends Step {
     private final String rollout;
@@ -37,25 +33,37 @@ public final class RolloutStatusStep extends Step {
         return new Execution(rollout, context);
     }
 
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
-        private static final long serialVersionUID = 1L;
-        /** Also kept by StepExecution; held here as well so unit tests against the compile-only stand-in see it. */
-        private final StepContext context;
-        private final String rollout;
+    static final class Execution extends RolloutExecution {
+        private static final long serialVersionUID = 2L;
 
         Execution(String rollout, StepContext context) {
-            super(context);
-            this.context = context;
-            this.rollout = rollout;
+            super(context, rollout);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
-            try {
-                return Rollouts.host().service().read(rollout).map(s -> StatusMap.of(s, Rollouts.host().now())).orElseGet(() -> StatusMap.none(rollout));
-            } catch (StageException e) {
-                throw new AbortException("rolloutStatus: " + e.getMessage());
-            }
+        protected String stepName() {
+            return "rolloutStatus";
+        }
+
+        @Override
+        public boolean start() {
+            offload(this::read);
+            return false;
+        }
+
+        private void read() throws Exception {
+            succeed(Rollouts.host().service().read(rollout).map(s -> StatusMap.of(s, Rollouts.host().now()))
+                    .orElseGet(() -> StatusMap.none(rollout)));
+        }
+
+        @Override
+        public void onResume() {
+            if (!isDone()) offload(this::read);
+        }
+
+        @Override
+        public String getStatus() {
+            return "reading rollout " + rollout;
         }
     }
 

@@ -2,18 +2,20 @@ package io.jenkins.plugins.stagedrollout.web;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.Extension;
-import hudson.model.Job;
+import hudson.model.Item;
 import hudson.model.RootAction;
 import hudson.security.AccessControlled;
 import hudson.security.Permission;
 import io.jenkins.plugins.stagedrollout.config.RolloutPermissions;
 import io.jenkins.plugins.stagedrollout.glue.JenkinsActors;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
+import io.jenkins.plugins.stagedrollout.logic.Caller;
 import io.jenkins.plugins.stagedrollout.logic.Controls;
 import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.jenkins.plugins.stagedrollout.logic.RolloutView;
 import io.jenkins.plugins.stagedrollout.logic.StageException;
 import io.stagedrollout.core.machine.RolloutState;
+import io.stagedrollout.core.machine.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,10 +28,11 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
 
 /**
  * {@code /staged-rollouts/}: the rollouts in the store across jobs (active first) that the viewer may see, with
- * Promote and Rollback where the viewer holds those permissions. A rollout belongs to the job whose build started it:
- * it is listed for people with Item/Read on that job, and its buttons need Promote or Rollback on that job (granted
- * there, on a folder above it, or on the controller). A rollout of no job on this controller (the CLI on a shared
- * store) is listed for administrators and for people granted Promote or Rollback on the whole controller.
+ * Promote and Rollback where the viewer holds those permissions. A rollout belongs to the job or folder that owns its
+ * key ({@code RolloutOwnership}): it is listed for people with Item/Read there, and its buttons need Promote or
+ * Rollback there (granted on it, on a folder above it, or on the controller). A rollout whose key no item on this
+ * controller owns (the CLI on a shared store) is listed for administrators and for people granted Promote or Rollback
+ * on the whole controller.
  * The POST endpoints serve scripts too:
  * {@code curl -X POST -u user:token JENKINS/staged-rollouts/promote?rollout=checkout/production&ring=canary}.
  */
@@ -91,7 +94,7 @@ public final class RolloutsRootAction implements RootAction {
             RolloutService service = Rollouts.host().service();
             for (RolloutState s : service.list()) {
                 if (s.status().isActive() != active) continue;
-                owner(service, s).ifPresent(o -> entries.add(new Entry(RolloutView.of(s, Rollouts.host().now()), o)));
+                owner(s).ifPresent(o -> entries.add(new Entry(RolloutView.of(s, Rollouts.host().now()), o)));
             }
         } catch (StageException e) {
             LOGGER.log(Level.WARNING, "listing rollouts", e);
@@ -100,16 +103,17 @@ public final class RolloutsRootAction implements RootAction {
     }
 
     /**
-     * What the viewer's permissions on {@code s} are checked against: its job, when the viewer may read it; the
-     * controller for a rollout of no job here, when the viewer administers or releases on the whole controller;
-     * otherwise nothing (the rollout is not shown and its endpoints answer 404).
+     * What the viewer's permissions on {@code s} are checked against: the job or folder that owns its key (Manage
+     * Jenkins » System » Staged Rollout ownership), when the viewer may read it; the controller for a key no item here
+     * owns (the CLI on a shared store), when the viewer administers or releases on the whole controller; otherwise
+     * nothing (the rollout is not shown and its endpoints answer 404).
      */
-    private static Optional<AccessControlled> owner(RolloutService service, RolloutState s) throws StageException {
+    private static Optional<AccessControlled> owner(RolloutState s) {
         Jenkins jenkins = Jenkins.get();
-        Optional<String> job = StartingJob.of(s, service.history(s.key()), jenkins.getRootUrl());
-        if (job.isPresent()) {
-            Job<?, ?> j = jenkins.getItemByFullName(job.get(), Job.class); // null without Item/Read
-            if (j != null) return Optional.of(j);
+        Optional<String> owner = Rollouts.host().owners().ownerOf(s.key());
+        if (owner.isPresent()) {
+            Item item = jenkins.getItemByFullName(owner.get(), Item.class); // null without Item/Read
+            if (item != null) return Optional.of(item);
             if (!jenkins.hasPermission(Jenkins.ADMINISTER)) return Optional.empty();
         }
         boolean global = jenkins.hasPermission(Jenkins.ADMINISTER) || jenkins.hasPermission(RolloutPermissions.PROMOTE)
@@ -117,21 +121,23 @@ public final class RolloutsRootAction implements RootAction {
         return global ? Optional.of(jenkins) : Optional.empty();
     }
 
+    /** @param rolloutId the rollout the page showed (optional): a newer rollout of the key is then left alone */
     @RequirePOST
-    public HttpResponse doPromote(@QueryParameter String rollout, @QueryParameter String ring) {
+    public HttpResponse doPromote(@QueryParameter String rollout, @QueryParameter String ring, @QueryParameter String rolloutId) {
         return WebControls.answer(() -> {
             AccessControlled owner = ownerOrNotFound(rollout, RolloutPermissions.PROMOTE);
             return controls().promote(c -> owner.checkPermission(RolloutPermissions.of(c)), null, rollout, ring,
-                    JenkinsActors.forCaller(null)).message();
+                    Target.id(rolloutId), Caller.of(JenkinsActors.forCaller(null)).forWebRequest()).message();
         });
     }
 
+    /** No build here: a plan action started from this page gets no credentials (the pipeline's rollback step has them). */
     @RequirePOST
-    public HttpResponse doRollback(@QueryParameter String rollout, @QueryParameter String reason) {
+    public HttpResponse doRollback(@QueryParameter String rollout, @QueryParameter String reason, @QueryParameter String rolloutId) {
         return WebControls.answer(() -> {
             AccessControlled owner = ownerOrNotFound(rollout, RolloutPermissions.ROLLBACK);
             return controls().rollback(c -> owner.checkPermission(RolloutPermissions.of(c)), null, rollout, reason,
-                    JenkinsActors.forCaller(null)).message();
+                    Target.id(rolloutId), Caller.of(JenkinsActors.forCaller(null)).forWebRequest()).message();
         });
     }
 
@@ -142,7 +148,7 @@ public final class RolloutsRootAction implements RootAction {
         RolloutService.key(rollout); // a bad key is a 400 before anything is read
         RolloutService service = Rollouts.host().service();
         Optional<RolloutState> s = service.read(rollout);
-        Optional<AccessControlled> owner = s.isPresent() ? owner(service, s.get()) : Optional.empty();
+        Optional<AccessControlled> owner = s.isPresent() ? owner(s.get()) : Optional.empty();
         if (owner.isEmpty()) throw new StageException(StageException.Reason.NOT_FOUND, "no rollout " + rollout);
         owner.get().checkPermission(permission);
         return owner.get();

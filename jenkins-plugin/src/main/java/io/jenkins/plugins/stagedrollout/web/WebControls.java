@@ -20,9 +20,10 @@ final class WebControls {
         } catch (StageException e) {
             int status = switch (e.reason()) {
                 case INVALID -> 400;
+                case FORBIDDEN -> 403;
                 case NOT_FOUND -> 404;
                 case CONFLICT, FINISHED -> 409;
-                case STORE -> 503;
+                case STORE, STOPPED -> 503;
             };
             return HttpResponses.errorWithoutStack(status, e.getMessage());
         } catch (InterruptedException e) {

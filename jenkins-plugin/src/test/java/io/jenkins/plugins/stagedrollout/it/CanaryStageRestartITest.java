@@ -48,6 +48,7 @@ class CanaryStageRestartITest {
     void aRestartWhileBakingReArmsTheTimer() throws Throwable {
         String script = Pipelines.threeStages(Pipelines.plan(health.url(), "15s"), "v1");
         sessions.then(j -> {
+            Pipelines.own("deploy", "approve"); // the owner of the rollout lets the approve job promote it
             WorkflowJob p = j.createProject(WorkflowJob.class, "deploy");
             p.setDefinition(new CpsFlowDefinition(script, true));
             WorkflowRun b = p.scheduleBuild2(0).waitForStart();
@@ -69,6 +70,7 @@ class CanaryStageRestartITest {
     void aRestartWhileWaitingKeepsWaitingForThePromote() throws Throwable {
         String script = Pipelines.threeStages(Pipelines.plan(health.url(), "1s"), "v1");
         sessions.then(j -> {
+            Pipelines.own("deploy", "approve"); // the owner of the rollout lets the approve job promote it
             WorkflowJob p = j.createProject(WorkflowJob.class, "deploy");
             p.setDefinition(new CpsFlowDefinition(script, true));
             WorkflowRun b = p.scheduleBuild2(0).waitForStart();

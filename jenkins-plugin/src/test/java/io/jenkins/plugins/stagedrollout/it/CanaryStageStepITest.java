@@ -10,7 +10,13 @@ import io.jenkins.plugins.stagedrollout.fixtures.HealthServer;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
 import io.stagedrollout.core.machine.RolloutEvent;
 import io.stagedrollout.core.machine.Status;
+import io.stagedrollout.core.store.Lease;
+import io.stagedrollout.core.store.LeaseHolder;
+import io.stagedrollout.core.store.RolloutKey;
+import io.stagedrollout.core.store.RolloutLeases;
 import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
 import jenkins.model.Jenkins;
 import org.htmlunit.HttpMethod;
 import org.htmlunit.Page;
@@ -20,7 +26,6 @@ import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.junit.jupiter.BuildWatcherExtension;
@@ -75,6 +80,7 @@ class CanaryStageStepITest {
 
     @Test
     void aPromoteStepInASecondBuildReleasesTheFirst(JenkinsRule j) throws Exception {
+        Pipelines.own("deploy", "approve"); // the owner of the rollout lets the approve job promote it
         WorkflowRun b = startDeploy(j, "deploy", "v1");
         j.waitForMessage("waits for a person to promote it", b);
         WorkflowJob approver = j.createProject(WorkflowJob.class, "approve");
@@ -164,9 +170,6 @@ class CanaryStageStepITest {
     }
 
     @Test
-    @Disabled("issue 19 item 5, found by this test: CPS stops only the innermost step (the body's sleep), so the body"
-            + " fails with FlowInterruptedException, DeployCallback records deployed(ok=false) and the rollout goes to"
-            + " ROLLING_BACK; the fix belongs to the step execution (jenkins-secure). Enable with it.")
     void abortingTheBuildDuringTheDeployIsNotAFailedDeploy(JenkinsRule j) throws Exception {
         WorkflowJob p = j.createProject(WorkflowJob.class, "deploy");
         p.setDefinition(new CpsFlowDefinition("def plan = '''" + Pipelines.plan(health.url(), "1s") + "'''\n"
@@ -183,5 +186,27 @@ class CanaryStageStepITest {
         assertThat(Rollouts.host().service().read(KEY).orElseThrow().status()).isEqualTo(Status.DEPLOYING);
         assertThat(Rollouts.host().service().history(KEY)).extracting(RolloutEvent::type)
                 .doesNotContain("RING_DEPLOYED", "RING_FAILED", "ROLLBACK_STARTED");
+    }
+
+    @Test
+    void aStageWaitsWhileACliDriverHoldsTheKeyAndDeploysOnceItLetsGo(JenkinsRule j) throws Exception {
+        RolloutLeases leases = Rollouts.host().service().store().leases();
+        Lease cli = leases.acquire(RolloutKey.parse(KEY), new RolloutLeases.Claim(new LeaseHolder("rollout run (bob)",
+                "ci-runner-3", null, 4711, "2026-11-26T09:00:00Z", "cli-session"), null, Duration.ofMinutes(10), 0, false),
+                Instant.now());
+        WorkflowJob p = j.createProject(WorkflowJob.class, "deploy");
+        p.setDefinition(new CpsFlowDefinition("def plan = '''" + Pipelines.plan(health.url(), "1s") + "'''\n"
+                + "canaryStage(rollout: '" + KEY + "', ring: 'canary', version: 'v1', planText: plan) {\n"
+                + "  echo 'deploying canary'\n"
+                + "}\n", true));
+        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        j.waitForMessage("another driver holds rollout " + KEY, b);
+
+        assertThat(JenkinsRule.getLog(b)).contains("rollout run (bob)").doesNotContain("deploying canary");
+        assertThat(Rollouts.host().service().read(KEY).orElseThrow().status()).isNotEqualTo(Status.DEPLOYING);
+
+        leases.release(cli, Instant.now());
+        j.assertBuildStatusSuccess(j.waitForCompletion(b));
+        j.assertLogContains("deploying canary", b);
     }
 }

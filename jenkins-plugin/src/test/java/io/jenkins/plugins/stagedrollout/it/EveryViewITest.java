@@ -8,6 +8,7 @@ import hudson.PluginWrapper;
 import hudson.model.FreeStyleProject;
 import io.jenkins.plugins.stagedrollout.fixtures.HealthServer;
 import io.jenkins.plugins.stagedrollout.steps.CanaryStageStep;
+import io.jenkins.plugins.stagedrollout.steps.CredentialBinding;
 import io.jenkins.plugins.stagedrollout.steps.PromoteStep;
 import io.jenkins.plugins.stagedrollout.steps.RollbackStep;
 import io.jenkins.plugins.stagedrollout.steps.RolloutStatusStep;
@@ -96,9 +97,11 @@ class EveryViewITest {
             assertThat(html).as(path).isNotBlank().doesNotContain("Exception");
             return path;
         }
-        if (name.equals("config.jelly") && STEPS.containsKey(owner)) {
+        if (name.equals("config.jelly") && (STEPS.containsKey(owner) || owner.equals(CredentialBinding.class.getName()))) {
+            // a credential binding is a repeatable item of canaryStage's form (and of promote's and rollback's)
+            Step step = STEPS.getOrDefault(owner, STEPS.get(CanaryStageStep.class.getName()));
             FreeStyleProject p = j.createFreeStyleProject();
-            p.getBuildersList().add(new StepConfigTester.StepBuilder(STEPS.get(owner)));
+            p.getBuildersList().add(new StepConfigTester.StepBuilder(step));
             assertFields(path, file, get(wc, p.getUrl() + "configure"));
             return path;
         }
@@ -127,9 +130,12 @@ class EveryViewITest {
     }
 
     static void assertFields(String path, Path file, String html) throws IOException {
-        Matcher m = FIELD.matcher(Files.readString(file));
+        String jelly = Files.readString(file);
+        Matcher m = FIELD.matcher(jelly);
         while (m.find()) {
-            assertThat(html).as(path + " renders its field " + m.group(1)).contains("name=\"_." + m.group(1) + "\"");
+            // a repeatable property renders its items as chunks named after the field, their own fields inside
+            String name = jelly.contains("repeatableProperty field=\"" + m.group(1) + "\"") ? m.group(1) : "_." + m.group(1);
+            assertThat(html).as(path + " renders its field " + m.group(1)).contains("name=\"" + name + "\"");
         }
     }
 }

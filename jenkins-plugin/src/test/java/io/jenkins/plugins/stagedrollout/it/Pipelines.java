@@ -6,6 +6,19 @@ final class Pipelines {
 
     private Pipelines() {}
 
+    /** Aborts a build as an administrator would (the Abort button), whatever the test thread's authentication. */
+    static void abort(org.jenkinsci.plugins.workflow.job.WorkflowRun b) throws Exception {
+        try (hudson.security.ACLContext c = hudson.security.ACL.as2(hudson.security.ACL.SYSTEM2)) {
+            b.doStop();
+        }
+    }
+
+    /** Makes job {@code owner} own {@link #KEY} and grants {@code granted} (other jobs acting on the owner's rollout). */
+    static void own(String owner, String... granted) {
+        io.jenkins.plugins.stagedrollout.config.RolloutOwnership.get()
+                .setRules(KEY + ": " + owner + (granted.length == 0 ? "" : "; " + String.join("; ", granted)));
+    }
+
     /** canary (auto, bake {@code canaryBake}), early-adopters (manual, 1s), everyone (auto, 0s). */
     static String plan(String healthUrl, String canaryBake) {
         return """

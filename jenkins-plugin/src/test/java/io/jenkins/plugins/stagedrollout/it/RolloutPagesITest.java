@@ -4,6 +4,7 @@ import static io.jenkins.plugins.stagedrollout.it.Pipelines.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import hudson.model.Item;
+import io.jenkins.plugins.stagedrollout.config.RolloutOwnership;
 import io.jenkins.plugins.stagedrollout.config.RolloutPermissions;
 import io.jenkins.plugins.stagedrollout.fixtures.HealthServer;
 import io.jenkins.plugins.stagedrollout.glue.Rollouts;
@@ -26,8 +27,8 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 /**
  * The build page, the build's summary and {@code /staged-rollouts/} as rendered for people with different grants:
  * Promote and Roll back appear only for those who hold the permission on the job (not for those who may merely build
- * it), and the rollouts page lists a rollout only for those who may read its job. Rendered by HtmlUnit without
- * JavaScript: the buttons are server-side forms.
+ * it), and the rollouts page lists a rollout only for those who may read the job or folder owning its key. Rendered
+ * by HtmlUnit without JavaScript: the buttons are server-side forms.
  */
 @WithJenkins
 class RolloutPagesITest {
@@ -112,10 +113,32 @@ class RolloutPagesITest {
     }
 
     @Test
+    void theRolloutsPageSaysNoneWhenNoRolloutHasFinished() throws Exception {
+        String html = page("viewer", "staged-rollouts/");
+
+        assertThat(html).contains("<h2>Finished</h2>");
+        assertThat(html.substring(html.indexOf("<h2>Finished</h2>"))).contains("None.").doesNotContain("<th>");
+    }
+
+    @Test
     void theRolloutsPageHidesARolloutOfAJobTheViewerCannotRead() throws Exception {
         String outsider = page("outsider", "staged-rollouts/");
 
         assertThat(outsider).doesNotContain(KEY).contains("No rollout is active.");
+    }
+
+    @Test
+    void theRolloutsPageFollowsTheKeysOwnerRatherThanTheJobThatStartedIt() throws Exception {
+        WorkflowJob owner = j.createProject(WorkflowJob.class, "release");
+        RolloutOwnership.get().setRules(KEY + ": release; deploy");
+        j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
+                .grant(Jenkins.READ).everywhere().to("owner-reader", "starter-reader")
+                .grant(Item.READ).onItems(owner).to("owner-reader")
+                .grant(RolloutPermissions.PROMOTE).onItems(owner).to("owner-reader")
+                .grant(Item.READ).onItems(waiting.getParent()).to("starter-reader"));
+
+        assertThat(page("owner-reader", "staged-rollouts/")).contains(KEY).contains("action=\"promote\"");
+        assertThat(page("starter-reader", "staged-rollouts/")).doesNotContain(KEY);
     }
 
     @Test

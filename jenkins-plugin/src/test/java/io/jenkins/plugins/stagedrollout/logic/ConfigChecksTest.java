@@ -35,9 +35,17 @@ class ConfigChecksTest {
     }
 
     @Test
-    void aUrlNoProviderAcceptsIsRefusedWithoutEchoingItsPassword() {
+    void aUrlNoProviderAcceptsIsRefusedWithoutEchoingIt() {
+        assertThat(ConfigChecks.storeLocation("jdbc:mysql://db/rollouts?pw=s3cret"))
+                .hasValueSatisfying(m -> assertThat(m).contains("jdbc:mysql").doesNotContain("s3cret"));
+    }
+
+    @Test
+    void aStoreLocationCarryingAPasswordIsRefusedWithoutEchoingIt() {
         assertThat(ConfigChecks.storeLocation("jdbc:postgresql://rollout:s3cret@db/rollouts"))
-                .hasValueSatisfying(m -> assertThat(m).contains("jdbc:postgresql").doesNotContain("s3cret"));
+                .hasValueSatisfying(m -> assertThat(m).contains("ROLLOUT_DB_PASSWORD").doesNotContain("s3cret"));
+        assertThat(ConfigChecks.storeLocation("jdbc:postgresql://db/rollouts?user=a&password=s3cret"))
+                .hasValueSatisfying(m -> assertThat(m).doesNotContain("s3cret"));
     }
 
     @Test

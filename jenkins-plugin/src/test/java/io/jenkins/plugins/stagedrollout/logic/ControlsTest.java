@@ -9,6 +9,7 @@ import io.jenkins.plugins.stagedrollout.fixtures.Plans;
 import io.jenkins.plugins.stagedrollout.fixtures.TestRollouts;
 import io.stagedrollout.core.engine.EngineListener;
 import io.stagedrollout.core.machine.Status;
+import io.stagedrollout.core.machine.Target;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +37,8 @@ class ControlsTest {
     void setUp() throws Exception {
         t = new TestRollouts(dir);
         controls = new Controls(t.service, woken::add);
-        t.service.enterStage(KEY, "canary", "v2", Plans.parse(t.planText()), true, ALICE, EngineListener.NONE);
-        t.service.deployed(KEY, 0, true, "ok", ALICE, EngineListener.NONE);
+        t.service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", Plans.parse(t.planText()), true), TestRollouts.AS_ALICE);
+        t.service.deployed(KEY, TestRollouts.idOf(t.service), 0, true, "ok", TestRollouts.AS_ALICE);
     }
 
     @AfterEach
@@ -51,7 +52,7 @@ class ControlsTest {
 
         assertThatThrownBy(() -> controls.rollback(c -> {
             throw new Denied(c);
-        }, List.of(KEY), KEY, "because", ALICE)).isInstanceOf(Denied.class).hasMessageContaining("ROLLBACK");
+        }, List.of(KEY), KEY, "because", Target.ANY, TestRollouts.AS_ALICE)).isInstanceOf(Denied.class).hasMessageContaining("ROLLBACK");
 
         assertThat(t.service.read(KEY).orElseThrow().revision()).isEqualTo(before);
         assertThat(woken).isEmpty();
@@ -61,18 +62,18 @@ class ControlsTest {
     void promoteWithoutThePermissionIsRefused() {
         assertThatThrownBy(() -> controls.promote(c -> {
             throw new Denied(c);
-        }, List.of(KEY), KEY, "canary", ALICE)).isInstanceOf(Denied.class).hasMessageContaining("PROMOTE");
+        }, List.of(KEY), KEY, "canary", Target.ANY, TestRollouts.AS_ALICE)).isInstanceOf(Denied.class).hasMessageContaining("PROMOTE");
     }
 
     @Test
     void aBuildPageCannotChangeARolloutTheBuildNeverTouched() {
-        assertThatThrownBy(() -> controls.rollback(c -> {}, List.of("payments/production"), KEY, "because", ALICE))
+        assertThatThrownBy(() -> controls.rollback(c -> {}, List.of("payments/production"), KEY, "because", Target.ANY, TestRollouts.AS_ALICE))
                 .isInstanceOf(StageException.class).hasMessageContaining("did not take part in rollout " + KEY);
     }
 
     @Test
     void rollbackWithThePermissionRollsBackAndWakesTheStages() throws Exception {
-        controls.rollback(c -> {}, List.of(KEY), KEY, "error budget", ALICE);
+        controls.rollback(c -> {}, List.of(KEY), KEY, "error budget", Target.ANY, TestRollouts.AS_ALICE);
 
         assertThat(t.service.read(KEY).orElseThrow().status()).isEqualTo(Status.ROLLING_BACK);
         assertThat(woken).containsExactly(KEY);
@@ -80,6 +81,17 @@ class ControlsTest {
 
     @Test
     void rollbackNeedsAReason() {
-        assertThatThrownBy(() -> controls.rollback(c -> {}, null, KEY, " ", ALICE)).hasMessage("reason: is required");
+        assertThatThrownBy(() -> controls.rollback(c -> {}, null, KEY, " ", Target.ANY, TestRollouts.AS_ALICE)).hasMessage("reason: is required");
+    }
+
+    @Test
+    void aButtonOnAPageShowingAnOlderRolloutChangesNothing() throws Exception {
+        long before = t.service.read(KEY).orElseThrow().revision();
+
+        assertThatThrownBy(() -> controls.rollback(c -> {}, List.of(KEY), KEY, "stale page", Target.id("r-0ld00000"),
+                TestRollouts.AS_ALICE)).isInstanceOf(StageException.class).hasMessageContaining("nothing was changed");
+
+        assertThat(t.service.read(KEY).orElseThrow().revision()).isEqualTo(before);
+        assertThat(woken).isEmpty();
     }
 }

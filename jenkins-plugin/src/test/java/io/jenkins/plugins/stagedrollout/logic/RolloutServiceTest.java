@@ -11,6 +11,7 @@ import io.stagedrollout.core.engine.EngineListener;
 import io.stagedrollout.core.engine.EngineResult;
 import io.stagedrollout.core.machine.RolloutEvent;
 import io.stagedrollout.core.machine.Status;
+import io.stagedrollout.core.machine.Target;
 import io.stagedrollout.core.plan.RolloutPlan;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,22 +42,22 @@ class RolloutServiceTest {
 
     /** Ticks the ring's bake to its end on the test clock, as the durable timer would. */
     StageView bake(int ring) throws Exception {
-        StageView v = service.tick(KEY, ring, ALICE, EngineListener.NONE);
+        StageView v = service.tick(KEY, TestRollouts.idOf(service), ring, RolloutService.DeployInFlight.NOBODY, TestRollouts.AS_ALICE);
         for (int i = 0; i < 100 && v.kind() == StageView.Kind.BAKING; i++) {
             t.clock.set(v.wakeAt().isAfter(t.clock.instant()) ? v.wakeAt() : t.clock.instant().plusSeconds(1));
-            v = service.tick(KEY, ring, ALICE, EngineListener.NONE);
+            v = service.tick(KEY, TestRollouts.idOf(service), ring, RolloutService.DeployInFlight.NOBODY, TestRollouts.AS_ALICE);
         }
         return v;
     }
 
     StageView deployCanary() throws Exception {
-        service.enterStage(KEY, "canary", "v2", plan, true, ALICE, EngineListener.NONE);
-        return service.deployed(KEY, 0, true, "deployed", ALICE, EngineListener.NONE);
+        service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
+        return service.deployed(KEY, TestRollouts.idOf(service), 0, true, "deployed", TestRollouts.AS_ALICE);
     }
 
     @Test
     void firstStageStartsTheRolloutAndGivesTheBodyTheRingVariables() throws Exception {
-        StageStart s = service.enterStage(KEY, "canary", "v2", plan, true, ALICE, EngineListener.NONE);
+        StageStart s = service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
 
         assertThat(s.next()).isEqualTo(StageStart.Next.RUN_BODY);
         assertThat(s.state().status()).isEqualTo(Status.DEPLOYING);
@@ -66,7 +67,7 @@ class RolloutServiceTest {
 
     @Test
     void theJournalRecordsTheBuildAndTheUser() throws Exception {
-        service.enterStage(KEY, "canary", "v2", plan, true, ALICE, EngineListener.NONE);
+        service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
 
         RolloutEvent started = service.history(KEY).get(0);
         assertThat(started.actor().name()).isEqualTo("alice");
@@ -78,7 +79,7 @@ class RolloutServiceTest {
     void aSecondStageForTheSameRingAttachesToItsBake() throws Exception {
         deployCanary();
 
-        StageStart again = service.enterStage(KEY, "canary", "v2", plan, true, ALICE, EngineListener.NONE);
+        StageStart again = service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
 
         assertThat(again.next()).isEqualTo(StageStart.Next.BAKE);
         assertThat(service.history(KEY)).extracting(RolloutEvent::type).filteredOn("STARTED"::equals).hasSize(1);
@@ -88,7 +89,7 @@ class RolloutServiceTest {
     void anotherVersionIsRefusedWhileARolloutIsActive() throws Exception {
         deployCanary();
 
-        assertThatThrownBy(() -> service.enterStage(KEY, "canary", "v3", plan, true, ALICE, EngineListener.NONE))
+        assertThatThrownBy(() -> service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v3", plan, true), TestRollouts.AS_ALICE))
                 .isInstanceOf(StageException.class)
                 .hasMessageContaining("another rollout is active")
                 .extracting(e -> ((StageException) e).reason()).isEqualTo(StageException.Reason.CONFLICT);
@@ -98,31 +99,31 @@ class RolloutServiceTest {
     void aRingCannotJumpTheQueue() throws Exception {
         deployCanary();
 
-        assertThatThrownBy(() -> service.enterStage(KEY, "everyone", null, null, true, ALICE, EngineListener.NONE))
+        assertThatThrownBy(() -> service.enterStage(RolloutService.StageRequest.of(KEY, "everyone", null, null, true), TestRollouts.AS_ALICE))
                 .hasMessageContaining("ring everyone cannot start").hasMessageContaining("ring canary is BAKING");
     }
 
     @Test
     void anUnknownRingIsNamed() throws Exception {
-        assertThatThrownBy(() -> service.enterStage(KEY, "canery", "v2", plan, true, ALICE, EngineListener.NONE))
+        assertThatThrownBy(() -> service.enterStage(RolloutService.StageRequest.of(KEY, "canery", "v2", plan, true), TestRollouts.AS_ALICE))
                 .hasMessageContaining("ring: 'canery' is not a ring").hasMessageContaining("canary, early-adopters, everyone");
     }
 
     @Test
     void withoutAPlanThereIsNothingToStart() {
-        assertThatThrownBy(() -> service.enterStage(KEY, "canary", "v2", null, true, ALICE, EngineListener.NONE))
+        assertThatThrownBy(() -> service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", null, true), TestRollouts.AS_ALICE))
                 .hasMessageContaining("there is no rollout checkout/production").hasMessageContaining("plan:");
     }
 
     @Test
     void aPlanForAnotherServiceIsRefused() {
-        assertThatThrownBy(() -> service.enterStage("payments/production", "canary", "v2", plan, true, ALICE, EngineListener.NONE))
+        assertThatThrownBy(() -> service.enterStage(RolloutService.StageRequest.of("payments/production", "canary", "v2", plan, true), TestRollouts.AS_ALICE))
                 .hasMessageContaining("plan: is for checkout/production but rollout: is payments/production");
     }
 
     @Test
     void aBadRolloutKeyNamesTheArgument() {
-        assertThatThrownBy(() -> service.enterStage("../etc", "canary", "v2", plan, true, ALICE, EngineListener.NONE))
+        assertThatThrownBy(() -> service.enterStage(RolloutService.StageRequest.of("../etc", "canary", "v2", plan, true), TestRollouts.AS_ALICE))
                 .hasMessageStartingWith("rollout: ");
     }
 
@@ -131,7 +132,7 @@ class RolloutServiceTest {
         RolloutPlan withCommand = Plans.parse(t.planText().replace("kind: http", "kind: command\n    command: [\"true\"]")
                 .replaceAll("(?m)^    url: .*\\n", "").replace("    expectStatus: 200\n", ""));
 
-        assertThatThrownBy(() -> service.enterStage(KEY, "canary", "v2", withCommand, true, ALICE, EngineListener.NONE))
+        assertThatThrownBy(() -> service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", withCommand, true), TestRollouts.AS_ALICE))
                 .hasMessageContaining("gates.smoke: kind 'command' would run on the Jenkins controller");
         assertThat(service.read(KEY)).isEmpty();
     }
@@ -141,11 +142,11 @@ class RolloutServiceTest {
         RolloutPlan withCommand = Plans.parse(t.planText().replace("kind: http", "kind: command\n    command: [\"true\"]")
                 .replaceAll("(?m)^    url: .*\\n", "").replace("    expectStatus: 200\n", ""));
         try (TestRollouts permissive = new TestRollouts(dir, true)) {
-            permissive.service.enterStage(KEY, "canary", "v2", withCommand, true, ALICE, EngineListener.NONE);
-            permissive.service.deployed(KEY, 0, true, "ok", ALICE, EngineListener.NONE);
+            permissive.service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", withCommand, true), TestRollouts.AS_ALICE);
+            permissive.service.deployed(KEY, TestRollouts.idOf(permissive.service), 0, true, "ok", TestRollouts.AS_ALICE);
         }
         try (TestRollouts strict = new TestRollouts(dir, false)) {
-            assertThatThrownBy(() -> strict.service.tick(KEY, 0, ALICE, EngineListener.NONE))
+            assertThatThrownBy(() -> strict.service.tick(KEY, TestRollouts.idOf(strict.service), 0, RolloutService.DeployInFlight.NOBODY, TestRollouts.AS_ALICE))
                     .hasMessageContaining("gates.smoke: kind 'command'");
             assertThat(strict.service.history(KEY)).extracting(RolloutEvent::type).doesNotContain("MEASURED");
         }
@@ -176,9 +177,9 @@ class RolloutServiceTest {
 
     @Test
     void aFailedBodyFailsTheRing() throws Exception {
-        service.enterStage(KEY, "canary", "v2", plan, true, ALICE, EngineListener.NONE);
+        service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
 
-        StageView v = service.deployed(KEY, 0, false, "deploy.sh exited 2", ALICE, EngineListener.NONE);
+        StageView v = service.deployed(KEY, TestRollouts.idOf(service), 0, false, "deploy.sh exited 2", TestRollouts.AS_ALICE);
 
         assertThat(v.kind()).isEqualTo(StageView.Kind.FAILED);
         assertThat(v.state().status()).isIn(Status.ROLLING_BACK, Status.ROLLED_BACK);
@@ -187,8 +188,8 @@ class RolloutServiceTest {
     StageView reachManualRing() throws Exception {
         deployCanary();
         bake(0);
-        service.enterStage(KEY, "early-adopters", null, null, true, ALICE, EngineListener.NONE);
-        service.deployed(KEY, 1, true, "deployed", ALICE, EngineListener.NONE);
+        service.enterStage(RolloutService.StageRequest.of(KEY, "early-adopters", null, null, true), TestRollouts.AS_ALICE);
+        service.deployed(KEY, TestRollouts.idOf(service), 1, true, "deployed", TestRollouts.AS_ALICE);
         return bake(1);
     }
 
@@ -204,17 +205,17 @@ class RolloutServiceTest {
     void promoteReleasesTheWaitingRing() throws Exception {
         reachManualRing();
 
-        service.promote(KEY, "early-adopters", ALICE);
+        service.promote(KEY, "early-adopters", Target.ANY, TestRollouts.AS_ALICE);
 
-        assertThat(service.look(KEY, 1).kind()).isEqualTo(StageView.Kind.PASSED);
+        assertThat(service.look(KEY, TestRollouts.idOf(service), 1, RolloutService.DeployInFlight.NOBODY).kind()).isEqualTo(StageView.Kind.PASSED);
     }
 
     @Test
     void promoteTwiceAdvancesOnce() throws Exception {
         reachManualRing();
 
-        EngineResult first = service.promote(KEY, "early-adopters", ALICE);
-        EngineResult second = service.promote(KEY, "early-adopters", ALICE);
+        EngineResult first = service.promote(KEY, "early-adopters", Target.ANY, TestRollouts.AS_ALICE);
+        EngineResult second = service.promote(KEY, "early-adopters", Target.ANY, TestRollouts.AS_ALICE);
 
         assertThat(first.kind()).isEqualTo(EngineResult.Kind.APPLIED);
         assertThat(second.kind()).isEqualTo(EngineResult.Kind.ALREADY_DONE);
@@ -226,7 +227,7 @@ class RolloutServiceTest {
     void promotingARingStillBakingIsRefused() throws Exception {
         deployCanary();
 
-        assertThatThrownBy(() -> service.promote(KEY, "canary", ALICE)).isInstanceOf(StageException.class)
+        assertThatThrownBy(() -> service.promote(KEY, "canary", Target.ANY, TestRollouts.AS_ALICE)).isInstanceOf(StageException.class)
                 .extracting(e -> ((StageException) e).reason()).isEqualTo(StageException.Reason.CONFLICT);
     }
 
@@ -234,9 +235,9 @@ class RolloutServiceTest {
     void rollbackFailsTheWaitingRingAndTheRevertFinishesIt() throws Exception {
         reachManualRing();
 
-        service.rollback(KEY, "latency regression", ALICE, false, EngineListener.NONE);
-        StageView waiter = service.look(KEY, 1);
-        service.revertFinished(KEY, true, "reverted", ALICE);
+        service.rollback(KEY, "latency regression", Target.ANY, false, TestRollouts.AS_ALICE);
+        StageView waiter = service.look(KEY, TestRollouts.idOf(service), 1, RolloutService.DeployInFlight.NOBODY);
+        service.revertFinished(KEY, TestRollouts.idOf(service), true, "reverted", TestRollouts.AS_ALICE);
 
         assertThat(waiter.kind()).isEqualTo(StageView.Kind.FAILED);
         assertThat(waiter.message()).contains("being rolled back").contains("latency regression");
@@ -246,16 +247,16 @@ class RolloutServiceTest {
     @Test
     void theLastRingCompletesTheRolloutAndALaterBuildKnowsTheLastGoodVersion() throws Exception {
         reachManualRing();
-        service.promote(KEY, "early-adopters", ALICE);
-        service.enterStage(KEY, "everyone", null, null, true, ALICE, EngineListener.NONE);
-        service.deployed(KEY, 2, true, "deployed", ALICE, EngineListener.NONE);
+        service.promote(KEY, "early-adopters", Target.ANY, TestRollouts.AS_ALICE);
+        service.enterStage(RolloutService.StageRequest.of(KEY, "everyone", null, null, true), TestRollouts.AS_ALICE);
+        service.deployed(KEY, TestRollouts.idOf(service), 2, true, "deployed", TestRollouts.AS_ALICE);
 
         StageView v = bake(2);
 
         assertThat(v.kind()).isEqualTo(StageView.Kind.PASSED);
         assertThat(service.read(KEY).orElseThrow().lastGoodVersion()).isEqualTo("v2");
         t.clock.advance(Duration.ofHours(1));
-        StageStart next = service.enterStage(KEY, "canary", "v3", plan, true, ALICE, EngineListener.NONE);
+        StageStart next = service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v3", plan, true), TestRollouts.AS_ALICE);
         assertThat(next.state().stableVersion()).isEqualTo("v2");
     }
 
@@ -263,7 +264,7 @@ class RolloutServiceTest {
     void aRingOutsideItsWindowWaitsForTheOpeningWithoutDeploying() throws Exception {
         RolloutPlan windowed = Plans.parse(Plans.threeRingsInOfficeHours(t.health.url()));
 
-        StageStart s = service.enterStage(KEY, "canary", "v2", windowed, true, ALICE, EngineListener.NONE);
+        StageStart s = service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", windowed, true), TestRollouts.AS_ALICE);
 
         assertThat(s.next()).isEqualTo(StageStart.Next.WAIT_WINDOW);
         assertThat(s.opensAt()).isEqualTo(Plans.WINDOW_OPENS);
@@ -279,10 +280,10 @@ class RolloutServiceTest {
     @Test
     void atTheOpeningTheSameStageDeploys() throws Exception {
         RolloutPlan windowed = Plans.parse(Plans.threeRingsInOfficeHours(t.health.url()));
-        service.enterStage(KEY, "canary", "v2", windowed, true, ALICE, EngineListener.NONE);
+        service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", windowed, true), TestRollouts.AS_ALICE);
         t.clock.set(Plans.WINDOW_OPENS);
 
-        StageStart s = service.enterStage(KEY, "canary", "v2", null, true, ALICE, EngineListener.NONE);
+        StageStart s = service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", null, true), TestRollouts.AS_ALICE);
 
         assertThat(s.next()).isEqualTo(StageStart.Next.RUN_BODY);
         assertThat(StatusMap.of(s.state(), t.clock.instant()).get("waitingFor")).isNull();
@@ -292,8 +293,8 @@ class RolloutServiceTest {
     void anOverrideDeploysNowAndIsJournaledWithItsReason() throws Exception {
         RolloutPlan windowed = Plans.parse(Plans.threeRingsInOfficeHours(t.health.url()));
 
-        StageStart s = service.enterStage(KEY, "canary", "v2", windowed, true, "hotfix for INC-42",
-                java.util.List.of(), ALICE, EngineListener.NONE);
+        StageStart s = service.enterStage(new RolloutService.StageRequest(KEY, "canary", "v2", windowed, true, "hotfix for INC-42",
+                java.util.List.of(), null), TestRollouts.AS_ALICE);
 
         assertThat(s.next()).isEqualTo(StageStart.Next.RUN_BODY);
         assertThat(service.history(KEY)).filteredOn(e -> e.type().equals("WINDOW_OVERRIDDEN")).singleElement()
@@ -305,11 +306,127 @@ class RolloutServiceTest {
     void aFreezeWithoutAKnownEndFailsNamingIt() throws Exception {
         var freeze = new io.stagedrollout.core.policy.Freeze(null, null, "deploy freeze (CI_DEPLOY_FREEZE)");
 
-        assertThatThrownBy(() -> service.enterStage(KEY, "canary", "v2", plan, true, null, java.util.List.of(freeze),
-                ALICE, EngineListener.NONE))
+        assertThatThrownBy(() -> service.enterStage(new RolloutService.StageRequest(KEY, "canary", "v2", plan, true, null, java.util.List.of(freeze), null), TestRollouts.AS_ALICE))
                 .isInstanceOf(StageException.class)
                 .hasMessageContaining("ring canary cannot be deployed now: in a deploy freeze: deploy freeze (CI_DEPLOY_FREEZE)")
                 .hasMessageContaining("the next opening is not known");
         assertThat(service.read(KEY).orElseThrow().status()).isEqualTo(Status.PENDING);
+    }
+
+    @Test
+    void closingTheEngineIsLeftToAnotherThreadSoASlowNotificationEndpointHoldsUpNobody() throws Exception {
+        java.util.List<Runnable> closes = new java.util.ArrayList<>();
+        RolloutService handingOff = new RolloutService(t.store, new PlanEnvironment(dir, java.net.http.HttpClient.newHttpClient(),
+                t.clock), t.clock, new PlanPolicy(false), closes::add);
+
+        handingOff.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
+
+        // the engine (whose close waits up to 30s for notifications) was handed to the closer, not closed here
+        assertThat(closes).hasSize(1);
+        closes.forEach(Runnable::run);
+    }
+
+    @Test
+    void aPromoteAimedAtAnotherRolloutIsRefusedNamingBothAndChangesNothing() throws Exception {
+        reachManualRing();
+        long revision = service.read(KEY).orElseThrow().revision();
+
+        assertThatThrownBy(() -> service.promote(KEY, "early-adopters", Target.id("r-0ld00000"), TestRollouts.AS_ALICE))
+                .isInstanceOf(StageException.class)
+                .hasMessageContaining("aimed at rollout r-0ld00000, but " + KEY + " is now rollout " + TestRollouts.idOf(service))
+                .extracting(e -> ((StageException) e).reason()).isEqualTo(StageException.Reason.CONFLICT);
+        assertThat(service.read(KEY).orElseThrow().revision()).isEqualTo(revision);
+    }
+
+    @Test
+    void aStageNeverTicksANewerRolloutOfItsKey() throws Exception {
+        deployCanary();
+        String first = TestRollouts.idOf(service);
+        service.rollback(KEY, "superseded", Target.ANY, false, TestRollouts.AS_ALICE);
+        service.revertFinished(KEY, first, true, "reverted", TestRollouts.AS_ALICE);
+        service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v3", plan, true), TestRollouts.AS_ALICE);
+
+        StageView v = service.tick(KEY, first, 0, RolloutService.DeployInFlight.NOBODY, TestRollouts.AS_ALICE);
+
+        assertThat(v.kind()).isEqualTo(StageView.Kind.FAILED);
+        assertThat(v.message()).contains("rollout " + first + " is no longer current").contains("of v3");
+    }
+
+    @Test
+    void aRingADriverElsewhereDeploysUnderTheLeaseIsWaitedForNotDeployedAgain() throws Exception {
+        service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
+        io.stagedrollout.core.store.RolloutKey key = RolloutService.key(KEY);
+        t.store.leases().acquire(key, new io.stagedrollout.core.store.RolloutLeases.Claim(
+                new io.stagedrollout.core.store.LeaseHolder("rollout run (bob)", "ci-3", null, 4711, "2026-11-26T09:00:00Z", "s1"),
+                TestRollouts.idOf(service), Duration.ofMinutes(5), 0, false), t.clock.instant());
+
+        StageStart whileHeld = service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
+        t.clock.advance(Duration.ofMinutes(6)); // the driver died: its lease lapsed
+        StageStart afterItLapsed = service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
+
+        assertThat(whileHeld.next()).isEqualTo(StageStart.Next.BAKE);
+        assertThat(whileHeld.message()).contains("is being deployed by another build or driver");
+        assertThat(afterItLapsed.next()).isEqualTo(StageStart.Next.RUN_BODY);
+        assertThat(afterItLapsed.message()).contains("was interrupted; deploying it again");
+    }
+
+    @Test
+    void aStageWaitsInsteadOfDeployingWhileAnotherDriverHoldsTheKey() throws Exception {
+        t.store.leases().acquire(RolloutService.key(KEY), new io.stagedrollout.core.store.RolloutLeases.Claim(
+                new io.stagedrollout.core.store.LeaseHolder("rollout run (bob)", "ci-3", null, 4711, "2026-11-26T09:00:00Z", "s1"),
+                null, Duration.ofMinutes(5), 0, false), t.clock.instant());
+
+        StageStart s = service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), TestRollouts.AS_ALICE);
+
+        assertThat(s.next()).isEqualTo(StageStart.Next.WAIT_WINDOW);
+        assertThat(s.message()).contains("another driver holds rollout " + KEY).contains("rollout run (bob)");
+        assertThat(s.opensAt()).isAfter(t.clock.instant());
+        assertThat(service.read(KEY).orElseThrow().status()).as("nothing deployed").isNotEqualTo(Status.DEPLOYING);
+    }
+
+    @Test
+    void aRollbackFromAWebRequestIsRecordedAtOnceAndLeavesTheRevertToTheDriverHoldingTheKey() throws Exception {
+        RolloutPlan withRevert = Plans.parse(t.planText() + "actions:\n  deploy: {kind: webhook, url: " + t.health.url()
+                + "}\n  revert: {kind: webhook, url: " + t.health.url() + "}\n");
+        service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", withRevert, true), TestRollouts.AS_ALICE);
+        String id = TestRollouts.idOf(service);
+        t.store.leases().acquire(RolloutService.key(KEY), new io.stagedrollout.core.store.RolloutLeases.Claim(
+                new io.stagedrollout.core.store.LeaseHolder("rollout run (bob)", "ci-3", null, 4711, "2026-11-26T09:00:00Z", "s1"),
+                id, Duration.ofMinutes(10), 0, false), t.clock.instant());
+
+        EngineResult r = service.rollback(KEY, "latency", Target.id(id), true, TestRollouts.AS_ALICE.forWebRequest());
+
+        assertThat(r.message()).contains("rollback recorded").contains("left to the driver that holds the lease");
+        assertThat(service.read(KEY).orElseThrow().status()).isEqualTo(Status.ROLLING_BACK);
+    }
+
+    @Test
+    void aVersionWithAControlCharacterIsRefusedNamingTheFieldAndStartsNothing() throws Exception {
+        assertThatThrownBy(() -> service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2\u001b[2J", plan, true),
+                TestRollouts.AS_ALICE))
+                .isInstanceOf(StageException.class)
+                .hasMessageStartingWith("version: must be one line of printable characters")
+                .hasMessageNotContaining("\u001b");
+        assertThat(service.read(KEY)).isEmpty();
+    }
+
+    @Test
+    void anActorNameWithABidiCharacterIsRefused() {
+        Caller mallory = Caller.of(new io.stagedrollout.core.machine.Actor("mallory\u202e", "jenkins", null));
+
+        assertThatThrownBy(() -> service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", plan, true), mallory))
+                .isInstanceOf(StageException.class)
+                .hasMessageContaining("the actor name")
+                .hasMessageNotContaining("\u202e");
+    }
+
+    @Test
+    void aRollbackReasonWithANewlineIsRefusedNamingTheField() throws Exception {
+        deployCanary();
+
+        assertThatThrownBy(() -> service.rollback(KEY, "latency\nROLLBACK_DONE: forged", Target.ANY, false, TestRollouts.AS_ALICE))
+                .isInstanceOf(StageException.class)
+                .hasMessageStartingWith("reason: must be one line");
+        assertThat(service.read(KEY).orElseThrow().status()).isEqualTo(Status.BAKING);
     }
 }

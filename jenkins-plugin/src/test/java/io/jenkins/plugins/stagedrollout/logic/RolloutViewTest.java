@@ -8,6 +8,8 @@ import io.jenkins.plugins.stagedrollout.fixtures.Plans;
 import io.jenkins.plugins.stagedrollout.fixtures.TestRollouts;
 import io.stagedrollout.core.engine.EngineListener;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,9 +21,9 @@ class RolloutViewTest {
     @Test
     void showsRingProgressAndTheCurrentGates() throws Exception {
         try (TestRollouts t = new TestRollouts(dir)) {
-            t.service.enterStage(KEY, "canary", "v2", Plans.parse(t.planText()), true, ALICE, EngineListener.NONE);
-            t.service.deployed(KEY, 0, true, "ok", ALICE, EngineListener.NONE);
-            t.service.tick(KEY, 0, ALICE, EngineListener.NONE);
+            t.service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", Plans.parse(t.planText()), true), TestRollouts.AS_ALICE);
+            t.service.deployed(KEY, TestRollouts.idOf(t.service), 0, true, "ok", TestRollouts.AS_ALICE);
+            t.service.tick(KEY, TestRollouts.idOf(t.service), 0, RolloutService.DeployInFlight.NOBODY, TestRollouts.AS_ALICE);
 
             RolloutView v = RolloutView.of(t.service.read(KEY).orElseThrow());
 
@@ -34,6 +36,20 @@ class RolloutViewTest {
             });
             assertThat(v.isPromotable()).isFalse();
             assertThat(v.isRollbackable()).isTrue();
+        }
+    }
+
+    @Test
+    void printsWhenTheBakeEndsToTheSecond() throws Exception {
+        try (TestRollouts t = new TestRollouts(dir)) {
+            t.service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", Plans.parse(t.planText()), true), TestRollouts.AS_ALICE);
+            t.clock.advance(Duration.ofNanos(335_990_287));
+            t.service.deployed(KEY, TestRollouts.idOf(t.service), 0, true, "ok", TestRollouts.AS_ALICE);
+
+            RolloutView v = RolloutView.of(t.service.read(KEY).orElseThrow(), t.clock.instant());
+
+            assertThat(v.getBakeEndsAt()).isEqualTo(t.clock.instant().plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS).toString())
+                    .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         }
     }
 }

@@ -10,8 +10,11 @@ import io.jenkins.plugins.stagedrollout.fixtures.FakeHost;
 import io.jenkins.plugins.stagedrollout.fixtures.FakeStepContext;
 import io.jenkins.plugins.stagedrollout.fixtures.Plans;
 import io.jenkins.plugins.stagedrollout.fixtures.TestRollouts;
+import io.jenkins.plugins.stagedrollout.logic.RolloutService;
 import io.stagedrollout.core.engine.EngineListener;
+import io.stagedrollout.core.machine.Target;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,20 +25,16 @@ class RolloutStatusStepTest {
     @Test
     void aKeyWithoutRolloutsReadsNone() throws Exception {
         try (TestRollouts t = new TestRollouts(dir); FakeHost h = new FakeHost(t)) {
-            var e = (RolloutStatusStep.Execution) new RolloutStatusStep(KEY).start(new FakeStepContext(false));
-
-            assertThat(e.run()).containsEntry("status", "NONE").containsEntry("rollout", KEY);
+            assertThat(status(h, KEY)).containsEntry("status", "NONE").containsEntry("rollout", KEY);
         }
     }
 
     @Test
     void aRolloutReadsAsAMapAPipelineCanKeep() throws Exception {
         try (TestRollouts t = new TestRollouts(dir); FakeHost h = new FakeHost(t)) {
-            t.service.enterStage(KEY, "canary", "v2", Plans.parse(t.planText()), true, ALICE, EngineListener.NONE);
+            t.service.enterStage(RolloutService.StageRequest.of(KEY, "canary", "v2", Plans.parse(t.planText()), true), TestRollouts.AS_ALICE);
 
-            var e = (RolloutStatusStep.Execution) new RolloutStatusStep(KEY).start(new FakeStepContext(false));
-
-            assertThat(e.run()).containsEntry("status", "DEPLOYING").containsEntry("ring", "canary")
+            assertThat(status(h, KEY)).containsEntry("status", "DEPLOYING").containsEntry("ring", "canary")
                     .containsEntry("version", "v2").containsEntry("stableVersion", null).containsKey("verdict");
         }
     }
@@ -43,9 +42,20 @@ class RolloutStatusStepTest {
     @Test
     void aBadKeyFailsTheStep() throws Exception {
         try (TestRollouts t = new TestRollouts(dir); FakeHost h = new FakeHost(t)) {
-            var e = (RolloutStatusStep.Execution) new RolloutStatusStep("Checkout").start(new FakeStepContext(false));
+            FakeStepContext ctx = new FakeStepContext(false);
+            StepStarter.start(new RolloutStatusStep("Checkout"), ctx);
+            h.runDue();
 
-            assertThatThrownBy(e::run).isInstanceOf(AbortException.class).hasMessageStartingWith("rolloutStatus: rollout:");
+            assertThat(ctx.record().failure).isInstanceOf(AbortException.class).hasMessageStartingWith("rolloutStatus: rollout:");
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> status(FakeHost h, String key) throws Exception {
+        FakeStepContext ctx = new FakeStepContext(false);
+        StepStarter.start(new RolloutStatusStep(key), ctx);
+        h.runDue();
+        assertThat(ctx.record().failure).isNull();
+        return (Map<String, Object>) ctx.record().result;
     }
 }

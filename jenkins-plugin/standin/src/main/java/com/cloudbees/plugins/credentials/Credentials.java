@@ -2,6 +2,10 @@
 // against jenkinsci/credentials-plugin d96751bc): declarations only (methods throw), never shipped.
 package com.cloudbees.plugins.credentials;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.Serializable;
 
-public interface Credentials extends Serializable {}
+public interface Credentials extends Serializable {
+    @CheckForNull
+    CredentialsScope getScope();
+}

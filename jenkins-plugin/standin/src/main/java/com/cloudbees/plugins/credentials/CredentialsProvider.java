@@ -9,6 +9,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import edu.umd.cs.findbugs.annotations.Nullable;
 import hudson.ExtensionPoint;
 import hudson.model.ItemGroup;
+import hudson.model.Run;
 import java.util.List;
 import org.springframework.security.core.Authentication;
 
@@ -21,6 +22,16 @@ public abstract class CredentialsProvider implements ExtensionPoint {
     public static <C extends IdCredentials> C findCredentialByIdInItemGroup(@NonNull String id, @NonNull Class<C> type,
             @Nullable ItemGroup<?> itemGroup, @Nullable Authentication authentication,
             @Nullable List<DomainRequirement> domainRequirements) {
+        throw new UnsupportedOperationException();
+    }
+
+    public static <C extends IdCredentials> C findCredentialById(@NonNull String id, @NonNull Class<C> type,
+            @NonNull Run<?, ?> run, @Nullable List<DomainRequirement> domainRequirements) {
+        throw new UnsupportedOperationException();
+    }
+
+    @CheckForNull
+    public static <C extends Credentials> C track(@NonNull Run build, @CheckForNull C credentials) {
         throw new UnsupportedOperationException();
     }
 }

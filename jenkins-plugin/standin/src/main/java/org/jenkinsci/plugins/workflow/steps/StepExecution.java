@@ -30,6 +30,10 @@ public abstract class StepExecution implements Serializable {
         throw new UnsupportedOperationException();
     }
 
+    public boolean blocksRestart() {
+        throw new UnsupportedOperationException();
+    }
+
     public static <T extends StepExecution> ListenableFuture<?> acceptAll(Class<T> type, Consumer<T> c) {
         throw new UnsupportedOperationException();
     }
