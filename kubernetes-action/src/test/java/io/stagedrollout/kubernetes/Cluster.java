@@ -1,5 +1,6 @@
 package io.stagedrollout.kubernetes;
 
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -45,7 +46,8 @@ final class Cluster {
                 .endTemplate()
                 .endSpec()
                 .build();
-        return client.apps().deployments().inNamespace(NS).resource(d).create();
+        // createOr(update): a POST the client retried after a slow answer (a loaded machine) must not fail with 409
+        return client.apps().deployments().inNamespace(NS).resource(d).createOr(NonDeletingOperation::update);
     }
 
     Deployment get(String name) {
@@ -75,7 +77,7 @@ final class Cluster {
 
     GenericKubernetesResource route(String yaml) {
         GenericKubernetesResource r = Serialization.unmarshal(yaml, GenericKubernetesResource.class);
-        return client.genericKubernetesResources(HttpRoutes.HTTP_ROUTE).inNamespace(NS).resource(r).create();
+        return client.genericKubernetesResources(HttpRoutes.HTTP_ROUTE).inNamespace(NS).resource(r).createOr(NonDeletingOperation::update);
     }
 
     GenericKubernetesResource routeNamed(String name) {
