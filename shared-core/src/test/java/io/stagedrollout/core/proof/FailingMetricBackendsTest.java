@@ -160,8 +160,9 @@ class FailingMetricBackendsTest {
     @Test
     void errorsBelowTheLimitAreToleratedAndAHealthyBackendThenPasses() throws Exception {
         int[] calls = {0};
-        backend.on("/m", () -> ++calls[0] <= ERROR_LIMIT ? new Answer(200, "late", 1500) : Answer.ok("ok"));
-        RolloutState s = runOneRing(HTTP.replace("URL", backend.url("/m")), "hold");
+        // a healthy answer gets 3s (a loaded machine must not make it a timeout); the late ones come after 6s
+        backend.on("/m", () -> ++calls[0] <= ERROR_LIMIT ? new Answer(200, "late", 6000) : Answer.ok("ok"));
+        RolloutState s = runOneRing(HTTP.replace("URL", backend.url("/m")).replace("timeout: 300ms", "timeout: 3s"), "hold");
         assertThat(s.status()).isEqualTo(Status.COMPLETED);
         assertThat(s.verdict().gates().get(0).progress().errors()).isEqualTo(ERROR_LIMIT);
     }

@@ -95,10 +95,9 @@ class PrometheusSourceTest {
 
     @Test
     void firstIntervalRunsFromTheStartOfTheBakeWithoutWaiting() throws Exception {
-        long t0 = System.nanoTime();
+        // the counters are asked at the bake's start and now: nothing is read "now" and again after a window
         Measurement m = measureOnce();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
-        assertThat(asked).anyMatch(a -> a.endsWith("@" + BAKE_START.getEpochSecond()))
+        assertThat(asked).hasSize(8).anyMatch(a -> a.endsWith("@" + BAKE_START.getEpochSecond()))
                 .anyMatch(a -> a.endsWith("@" + NOW.getEpochSecond()));
         // canary 60 of 1000 (6%) against baseline 90 of 9000 (1%)
         assertThat(m.data()).containsEntry("intervals", "1000 60 9000 90");
