@@ -109,6 +109,10 @@ class ProcessGroupsTest {
         ProcessBuilder pb = new ProcessBuilder("setsid", "sleep", "300");
         pb.environment().put(ProcessControl.TAG_VARIABLE, "deploy:checkout/production:r-1:7:abc");
         Process orphan = pb.start();
+        // wait until setsid has become sleep: while a process execs, its environment (the tag) can read as empty
+        java.nio.file.Path comm = java.nio.file.Path.of("/proc/" + orphan.pid() + "/comm");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!java.nio.file.Files.readString(comm).trim().equals("sleep") && System.nanoTime() < deadline) Thread.onSpinWait();
         List<Long> before = new ArrayList<>(ProcessGroups.members(-1, t -> t.startsWith("deploy:checkout/production:r-1:")));
         assertThat(before).contains(orphan.pid());
         assertThat(ProcessGroups.end(-1, t -> t.startsWith("deploy:checkout/production:r-1:"), Duration.ofSeconds(5))).isEqualTo(1);
