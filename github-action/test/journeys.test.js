@@ -35,7 +35,8 @@ describe('the action with the real rollout.jar: whole rollouts', { concurrency: 
     });
   });
 
-  describe('a rollout waiting for approval', () => {
+  // one rollout, in order: the promote at the end must not race the status --wait before it
+  describe('a rollout waiting for approval', { concurrency: 1 }, () => {
     let workDir;
     let waiting;
     before(async () => {
