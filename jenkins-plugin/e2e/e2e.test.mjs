@@ -259,7 +259,9 @@ async function serviceState() {
 /** The rollout's journal as the plugin's file store keeps it under JENKINS_HOME. */
 function journal() {
   const f = path.join(HOME, 'staged-rollout', 'demo', 'local', 'journal.jsonl');
-  return fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  // one line per commit ({"rev", "state", "events": [...], "sum"}); an older release's lines are single events
+  return fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    .flatMap((line) => (Array.isArray(line.events) ? line.events : [line]));
 }
 
 /** Regular executors busy on all nodes (a Pipeline's own flyweight task is not one of them). */
