@@ -10,8 +10,8 @@
 # the way it was run then: plain `java -jar` on Java 17, and with an AppCDS archive of its `status` run.
 # JAVA17 and JAVA25 name the two JVMs (default: java on the PATH, /usr/lib/jvm/temurin-25-jdk-amd64/bin/java).
 #
-# "launcher's options" are the JVM options ./rollout passes: -XX:+UseSerialGC, and -XX:TieredStopAtLevel=1 for
-# every command but run, advance and demo. The hello-world runs with the JVM's defaults.
+# "launcher's options" are the JVM options ./rollout passes: -XX:+UseSerialGC, and -XX:TieredStopAtLevel=1
+# -Djdk.reflect.useNativeAccessorOnly=true for every command but run, advance and demo. The hello-world runs with the JVM's defaults.
 # What is measured, per command and JVM: wall time and CPU time (user + sys) of the whole process, medians over the
 # rounds. The archives are recorded the way the `./rollout` launcher records them (`train-startup-cache`: JDK 25
 # AOT cache with -XX:AOTCacheOutput, JDK 17 AppCDS with -XX:ArchiveClassesAtExit), before the rounds.
@@ -61,7 +61,7 @@ cp -r pending waiting
 R advance --rollout checkout/production --state-dir waiting
 
 # --- archives, recorded as the launcher records them
-TRAIN="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+TRAIN="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djdk.reflect.useNativeAccessorOnly=true"
 "$JAVA17" $TRAIN -XX:ArchiveClassesAtExit=new/jdk17.jsa -Xlog:cds=off -Xlog:cds+dynamic=off -jar new/rollout.jar train-startup-cache >/dev/null 2>&1
 [ -n "$JAVA25" ] && "$JAVA25" $TRAIN -XX:AOTCacheOutput=new/jdk25.aot -Xlog:aot=off -Xlog:cds=off -jar new/rollout.jar train-startup-cache >/dev/null 2>&1
 if [ -n "$BEFORE" ]; then
@@ -75,8 +75,9 @@ unset CI ROLLOUT_NO_CDS ROLLOUT_JAVA ROLLOUT_JAVA_OPTS
 clone/rollout --version >/dev/null
 for _ in $(seq 600); do ls cache/*/*.aot cache/*/*.jsa >/dev/null 2>&1 && [ ! -d "$(ls -d cache/*/ | head -1)training" ] && break; sleep 0.5; done
 
-# the launcher's JVM options: the serial collector, and the quick compiler only for all but run/advance/demo
-SHORT="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" LONG="-XX:+UseSerialGC"
+# the launcher's JVM options: the serial collector, and for all but run/advance/demo the quick compiler only and
+# native reflection accessors
+SHORT="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djdk.reflect.useNativeAccessorOnly=true" LONG="-XX:+UseSerialGC"
 A17="-XX:SharedArchiveFile=new/jdk17.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar new/rollout.jar"
 A25="-XX:AOTCache=new/jdk25.aot -Xlog:aot=off -Xlog:cds=off -jar new/rollout.jar"
 N17="$JAVA17 $SHORT $A17" L17="$JAVA17 $LONG $A17"

@@ -1,6 +1,5 @@
 package io.stagedrollout.cli;
 
-import io.stagedrollout.cli.demo.DemoService;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -10,16 +9,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 /**
  * The workload the {@code ./rollout} launcher records a start-up archive from (JDK 25: an AOT cache, JDK 17: an
- * AppCDS archive): the everyday commands, run in this JVM against a throw-away store and a local service, so that
- * the classes they load (and on JDK 25 how they were linked and profiled) are ready at the next start. Touches
- * nothing outside a temporary directory; prints nothing.
+ * AppCDS archive): the everyday commands, run in this JVM against a throw-away store, so that the classes they load
+ * (and on JDK 25 how they were linked and profiled) are ready at the next start. Touches nothing outside a temporary
+ * directory; prints nothing. Its gates are commands, not HTTP: every class in the archive is loaded at every start,
+ * and the HTTP client and TLS stack (some 500 classes) would cost every short command about 50 ms to save a gate
+ * that waits on the network anyway (BENCHMARKS.md, "CLI start-up").
  */
 @Command(name = StartupTraining.NAME, hidden = true, description = "Record what the everyday commands load (used by the launcher).")
 final class StartupTraining implements Callable<Integer> {
@@ -31,21 +31,20 @@ final class StartupTraining implements Callable<Integer> {
         PrintStream out = System.out;
         PrintStream err = System.err;
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        try (DemoService service = new DemoService(0, "1.0.0", Map.of(), 0.0)) {
+        try {
             Path plan = Files.writeString(dir.resolve("plan.yaml"), """
                     service: training
                     environment: local
                     rings:
-                      - {name: canary, exposure: 10%%, bake: 0s, gates: [health, errors], approval: manual}
-                      - {name: everyone, exposure: 100%%, bake: 0s, gates: [health]}
+                      - {name: canary, exposure: 10%, bake: 0s, gates: [health], approval: manual}
+                      - {name: everyone, exposure: 100%, bake: 0s, gates: [health]}
                     gates:
-                      health: {kind: http, url: "%1$s/healthz", expectStatus: 200, timeout: 2s}
-                      errors: {kind: metrics, endpoint: "%1$s/metrics", errors: 'http_requests_errors_total', total: 'http_requests_total', max: 0.05, dryRun: true}
+                      health: {kind: command, command: ["true"], timeout: 10s}
                     actions:
                       deploy: {kind: command, command: ["true"]}
                       revert: {kind: command, command: ["true"]}
                     planning: {requestsPerSecond: 100, baselineErrorRate: 0.01}
-                    """.formatted(service.baseUrl()));
+                    """);
             String store = dir.resolve("state").toString();
             String key = "training/local";
             List<String[]> commands = new ArrayList<>(List.of(

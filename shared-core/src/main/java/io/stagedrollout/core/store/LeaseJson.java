@@ -14,7 +14,7 @@ import java.util.List;
 
 /** The JSON form of leases and their parts, shared by the stores (the file store's lease.json, PostgreSQL's columns). */
 public final class LeaseJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -34,7 +34,9 @@ public final class LeaseJson {
     }
 
     public static Lease readLease(String json) throws IOException {
-        return MAPPER.readValue(json, Lease.class);
+        // streamed first: `rollout status` reads the lease and should not build a data binding for it (issue 18)
+        Lease lease = StreamingRecordReader.record(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), Lease.class);
+        return lease != null ? lease : MAPPER.readValue(json, Lease.class);
     }
 
     public static LeaseHolder readHolder(String json) throws IOException {

@@ -48,6 +48,8 @@ record StateFile(JournalEnd journal, RolloutState state) {
         while (first < bytes.length && Character.isWhitespace(bytes[first])) first++;
         if (bytes.length == 0) throw invalid(file, "it is empty (0 bytes)");
         if (first == bytes.length || bytes[first] != '{') throw invalid(file, "it is not a JSON object");
+        StateFile read = StreamingRecordReader.stateFile(bytes, key); // a short command's start-up (issue 18)
+        if (read != null) return read;
         // the head (journal end, ring names) as a tree, the state bound directly: a listing of thousands parses
         // every state file, and a tree of the whole state would double the cost
         JsonNode j = null;

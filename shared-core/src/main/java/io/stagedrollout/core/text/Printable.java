@@ -121,10 +121,13 @@ public final class Printable {
         return new UnsafeJsonEscapes();
     }
 
-    private static final ObjectMapper DISPLAY_JSON = new ObjectMapper();
+    /** Built on first use: text output never needs it, and a short command's start-up counts (issue 18). */
+    private static final class DisplayJson {
+        static final ObjectMapper MAPPER = new ObjectMapper();
 
-    static {
-        DISPLAY_JSON.getFactory().setCharacterEscapes(jsonEscapes());
+        static {
+            MAPPER.getFactory().setCharacterEscapes(jsonEscapes());
+        }
     }
 
     /**
@@ -133,7 +136,7 @@ public final class Printable {
      */
     public static String json(JsonNode node) {
         try {
-            return DISPLAY_JSON.writeValueAsString(Redact.tree(node));
+            return DisplayJson.MAPPER.writeValueAsString(Redact.tree(node));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
