@@ -10,8 +10,9 @@
 # the way it was run then: plain `java -jar` on Java 17, and with an AppCDS archive of its `status` run.
 # JAVA17 and JAVA25 name the two JVMs (default: java on the PATH, /usr/lib/jvm/temurin-25-jdk-amd64/bin/java).
 #
-# "launcher's options" are the JVM options ./rollout passes: -XX:+UseSerialGC, and -XX:TieredStopAtLevel=1
-# -Djdk.reflect.useNativeAccessorOnly=true for every command but run, advance and demo. The hello-world runs with the JVM's defaults.
+# "launcher's options" are the JVM options ./rollout passes: -XX:+UseSerialGC -Djdk.reflect.useNativeAccessorOnly=true,
+# and -XX:TieredStopAtLevel=1 for every command but run, advance and demo. The hello-world runs with the JVM's
+# defaults.
 # What is measured, per command and JVM: wall time and CPU time (user + sys) of the whole process, medians over the
 # rounds. The archives are recorded the way the `./rollout` launcher records them (`train-startup-cache`: JDK 25
 # AOT cache with -XX:AOTCacheOutput, JDK 17 AppCDS with -XX:ArchiveClassesAtExit), before the rounds.
@@ -73,11 +74,14 @@ mkdir -p clone/rollout-cli/target && cp "$ROOT/rollout" clone/ && cp "$JAR" clon
 export ROLLOUT_CACHE_DIR="$WORK/cache"
 unset CI ROLLOUT_NO_CDS ROLLOUT_JAVA ROLLOUT_JAVA_OPTS
 clone/rollout --version >/dev/null
-for _ in $(seq 600); do ls cache/*/*.aot cache/*/*.jsa >/dev/null 2>&1 && [ ! -d "$(ls -d cache/*/ | head -1)training" ] && break; sleep 0.5; done
+for _ in $(seq 600); do # an archive (either kind) and no training still running
+  { compgen -G "cache/*/*.aot" || compgen -G "cache/*/*.jsa"; } >/dev/null && ! compgen -G "cache/*/training" >/dev/null && break
+  sleep 0.5
+done
 
-# the launcher's JVM options: the serial collector, and for all but run/advance/demo the quick compiler only and
-# native reflection accessors
-SHORT="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djdk.reflect.useNativeAccessorOnly=true" LONG="-XX:+UseSerialGC"
+# the launcher's JVM options: the serial collector and native reflection accessors, and for all but
+# run/advance/demo the quick compiler only
+LONG="-XX:+UseSerialGC -Djdk.reflect.useNativeAccessorOnly=true" SHORT="$LONG -XX:TieredStopAtLevel=1"
 A17="-XX:SharedArchiveFile=new/jdk17.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar new/rollout.jar"
 A25="-XX:AOTCache=new/jdk25.aot -Xlog:aot=off -Xlog:cds=off -jar new/rollout.jar"
 N17="$JAVA17 $SHORT $A17" L17="$JAVA17 $LONG $A17"

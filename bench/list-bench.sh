@@ -13,8 +13,10 @@
 # rounds of the wall time, of the CPU time (user+sys, from GNU time), and of the per-round ratio.
 #   hello       a Java hello-world JAR                                   (start-up baseline)
 #   read-N      a Java program that walks the store and reads every state.json (the baseline for list)
-#   list-N      rollout list --state-dir <store of N>                    (this build)
-#   before-N    the same with $BEFORE_JAR, when given
+#   list-N      rollout list --state-dir <store of N>                    (this build, plain java -jar)
+#   launcher-N  ./rollout list --state-dir <store of N>: the launcher, with its start-up archive recorded first
+#               (JDK 25 AOT cache when it finds a JDK 25, else AppCDS; its JVM options)
+#   before-N    the same as list-N with $BEFORE_JAR, when given
 set -euo pipefail
 RUNS=${1:-10}
 SIZES=${2:-"2500 5000 10000"}
@@ -83,11 +85,21 @@ YAML
 "$JAVA" -jar "$JAR" run plan.yaml --version 2.0.0 --stable-version 1.0.0 --state-dir one >/dev/null 2>&1
 for n in $SIZES; do "$JAVA" -cp classes Copies one "store-$n" "$n"; done
 
+# the launcher from a clone-like directory, its archive recorded (in the background, as on first use) and waited for
+mkdir -p clone/rollout-cli/target && cp "$ROOT/rollout" clone/ && cp "$JAR" clone/rollout-cli/target/rollout.jar
+export ROLLOUT_CACHE_DIR="$WORK/cache"
+unset CI ROLLOUT_NO_CDS ROLLOUT_JAVA_OPTS
+clone/rollout --version >/dev/null
+for _ in $(seq 600); do # an archive (either kind) and no training still running
+  { compgen -G "cache/*/*.aot" || compgen -G "cache/*/*.jsa"; } >/dev/null && ! compgen -G "cache/*/training" >/dev/null && break
+  sleep 0.5
+done
+
 NAMES=(hello)
 CMDS=("$JAVA -jar hello.jar")
 for n in $SIZES; do
-  NAMES+=("read-$n" "list-$n")
-  CMDS+=("$JAVA -cp classes ReadFiles store-$n" "$JAVA -jar $JAR list --state-dir store-$n")
+  NAMES+=("read-$n" "list-$n" "launcher-$n")
+  CMDS+=("$JAVA -cp classes ReadFiles store-$n" "$JAVA -jar $JAR list --state-dir store-$n" "clone/rollout list --state-dir store-$n")
   if [ -n "${BEFORE_JAR:-}" ]; then
     NAMES+=("before-$n")
     CMDS+=("$JAVA -jar $BEFORE_JAR list --state-dir store-$n")
@@ -120,7 +132,7 @@ awk -v sizes="$SIZES" '
   END {
     row("hello", "hello")
     n = split(sizes, s, " ")
-    for (k = 1; k <= n; k++) { row("read-" s[k], "hello"); row("list-" s[k], "read-" s[k]); row("before-" s[k], "read-" s[k]); row("before-" s[k], "list-" s[k]) }
+    for (k = 1; k <= n; k++) { row("read-" s[k], "hello"); row("list-" s[k], "read-" s[k]); row("launcher-" s[k], "read-" s[k]); row("before-" s[k], "read-" s[k]); row("before-" s[k], "list-" s[k]) }
     for (k = 2; k <= n; k++) row("list-" s[k], "list-" s[k - 1])
     # growth: the cost of each further 1000 rollouts between consecutive sizes (start-up cancels out); linear growth
     # keeps it constant

@@ -20840,7 +20840,7 @@ async function run(env = process.env) {
     setFailed(error2.message);
     return;
   }
-  const args = ["-jar", jar, ...rolloutArguments(inputs)];
+  const args = ["-XX:+UseSerialGC", "-Djdk.reflect.useNativeAccessorOnly=true", "-jar", jar, ...rolloutArguments(inputs)];
   info(redact(`Running ${[java, ...args].join(" ")}`, secrets));
   const answer = await runJar(java, args, childEnvironment(env, inputs), secrets);
   let status;
