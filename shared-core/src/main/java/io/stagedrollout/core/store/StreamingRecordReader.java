@@ -24,9 +24,9 @@ import java.util.Set;
 
 /**
  * Reads the store's records — a state file ({@link StateFile}: the journal's end, the ring names, the state), a
- * lease — with Jackson's streaming parser, following the records' components. A command that starts, reads one state and exits (`rollout status`) would otherwise spend most of
- * its time in data binding's first use: about 110 ms of introspection against well under 1 ms of parsing
- * (BENCHMARKS.md, "CLI start-up", issue 18).
+ * lease — with Jackson's streaming parser, following the records' components. A command that starts, reads one
+ * state and exits (`rollout status`) would otherwise spend most of its time in data binding's first use: about
+ * 110 ms of introspection against well under 1 ms of parsing (BENCHMARKS.md, "CLI start-up, second round").
  *
  * <p>It reads only what {@link StateJson} writes (ISO instants and durations, enums by name, numbers as numbers) and
  * gives up — returns null — on anything else: an unexpected token, a value a record refuses, a type the state does
@@ -47,10 +47,9 @@ final class StreamingRecordReader {
      */
     static StateFile stateFile(byte[] json, RolloutKey key) {
         Read read = read(json);
-        if (read == null || StateCheck.problem(read.state(), key).isPresent()) return null;
-        if (read.ringNames() != null && !read.ringNames().equals(read.state().plan().rings().stream().map(r -> r.name()).toList())) {
-            return null;
-        }
+        if (read == null || read.state().plan() == null || StateCheck.problem(read.state(), key).isPresent()) return null;
+        List<String> rings = read.state().plan().rings().stream().map(r -> r.name()).toList();
+        if (read.ringNames() != null && !read.ringNames().equals(rings)) return null;
         return new StateFile(read.end(), read.state());
     }
 
