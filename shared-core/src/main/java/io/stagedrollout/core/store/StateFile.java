@@ -48,8 +48,12 @@ record StateFile(JournalEnd journal, RolloutState state) {
         while (first < bytes.length && Character.isWhitespace(bytes[first])) first++;
         if (bytes.length == 0) throw invalid(file, "it is empty (0 bytes)");
         if (first == bytes.length || bytes[first] != '{') throw invalid(file, "it is not a JSON object");
-        StateFile read = StreamingRecordReader.stateFile(bytes, key); // a short command's start-up (issue 18)
-        if (read != null) return read;
+        // streamed first, for a short command's start-up (issue 18); anything odd is read and explained below
+        StreamingRecordReader.Read read = StreamingRecordReader.read(bytes);
+        if (read != null && StateCheck.problem(read.state(), key).isEmpty()
+                && (read.ringNames() == null || read.ringNames().equals(ringNames(read.state())))) {
+            return new StateFile(read.end(), read.state());
+        }
         // the head (journal end, ring names) as a tree, the state bound directly: a listing of thousands parses
         // every state file, and a tree of the whole state would double the cost
         JsonNode j = null;
@@ -86,7 +90,7 @@ record StateFile(JournalEnd journal, RolloutState state) {
         var problem = StateCheck.problem(state, key);
         if (problem.isPresent()) throw invalid(file, "field " + problem.get());
         if (names != null) {
-            List<String> expected = state.plan().rings().stream().map(r -> r.name()).toList();
+            List<String> expected = ringNames(state);
             List<String> found = new ArrayList<>();
             names.forEach(n -> found.add(n.isTextual() ? n.asText() : String.valueOf(n)));
             if (!names.isArray() || !found.equals(expected)) {
@@ -113,6 +117,10 @@ record StateFile(JournalEnd journal, RolloutState state) {
         var problem = StateCheck.problem(s, key);
         if (problem.isPresent()) throw invalid.apply("field " + problem.get());
         return s;
+    }
+
+    private static List<String> ringNames(RolloutState state) {
+        return state.plan().rings().stream().map(r -> r.name()).toList();
     }
 
     private static long count(JsonNode j, String field, Path file) throws StoreException {

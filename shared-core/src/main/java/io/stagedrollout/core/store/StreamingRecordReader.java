@@ -30,28 +30,21 @@ import java.util.Set;
  *
  * <p>It reads only what {@link StateJson} writes (ISO instants and durations, enums by name, numbers as numbers) and
  * gives up — returns null — on anything else: an unexpected token, a value a record refuses, a type the state does
- * not use, a file that fails validation. The caller then reads the file the general way ({@link StateFile#parse}:
- * trees and data binding; {@link LeaseJson}), so an odd or damaged file gets exactly that result or error.
+ * not use. The caller then reads the file the general way ({@link StateFile#parse}: trees and data binding;
+ * {@link LeaseJson}), so an odd or damaged file gets exactly that result or error. Validation stays with the caller.
  * {@code StreamingRecordReaderTest} checks that both read the same states and leases alike.
  */
 final class StreamingRecordReader {
     // a bare factory: the data binding's ObjectMapper is what this class saves a short command from building
     private static final JsonFactory JSON = new JsonFactory();
-    private static final Map<Class<?>, RecordShape> SHAPES = new HashMap<>();
+    private static final ClassValue<RecordShape> SHAPES = new ClassValue<>() {
+        @Override
+        protected RecordShape computeValue(Class<?> type) {
+            return RecordShape.of(type);
+        }
+    };
 
     private StreamingRecordReader() {}
-
-    /**
-     * The state file in {@code json}, validated for {@code key}; null when this reader does not take it on or finds
-     * anything wrong (the caller reads it the general way, which explains).
-     */
-    static StateFile stateFile(byte[] json, RolloutKey key) {
-        Read read = read(json);
-        if (read == null || read.state().plan() == null || StateCheck.problem(read.state(), key).isPresent()) return null;
-        List<String> rings = read.state().plan().rings().stream().map(r -> r.name()).toList();
-        if (read.ringNames() != null && !read.ringNames().equals(rings)) return null;
-        return new StateFile(read.end(), read.state());
-    }
 
     /** The record {@code type} in {@code json}, or null when this reader does not take it on. */
     static <T extends Record> T record(byte[] json, Class<T> type) {
@@ -70,7 +63,7 @@ final class StreamingRecordReader {
     static Read read(byte[] json) {
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) return null;
-            RecordShape shape = shape(RolloutState.class);
+            RecordShape shape = SHAPES.get(RolloutState.class);
             Object[] args = defaults(shape);
             StateFile.JournalEnd end = null;
             List<?> names = null;
@@ -126,7 +119,7 @@ final class StreamingRecordReader {
         if (c == Object.class) return untyped(p);
         if (c == List.class || c == Set.class) return collection(p, c == List.class ? new ArrayList<>() : new HashSet<>(), argument(type, 0));
         if (c == Map.class) return map(p, argument(type, 0), argument(type, 1));
-        if (c.isRecord()) return record(p, shape(c));
+        if (c.isRecord()) return record(p, SHAPES.get(c));
         return giveUp();
     }
 
@@ -231,12 +224,6 @@ final class StreamingRecordReader {
         if (c == double.class) return 0.0;
         if (c == boolean.class) return false;
         return giveUp();
-    }
-
-    private static RecordShape shape(Class<?> c) {
-        synchronized (SHAPES) {
-            return SHAPES.computeIfAbsent(c, RecordShape::of);
-        }
     }
 
     private static <T> T giveUp() {

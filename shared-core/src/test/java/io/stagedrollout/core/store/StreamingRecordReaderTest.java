@@ -1,6 +1,7 @@
 package io.stagedrollout.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagedrollout.core.machine.RolloutState;
@@ -92,12 +93,22 @@ class StreamingRecordReaderTest {
     }
 
     @Test
-    void aStateFileThatFailsValidationIsLeftToTheGeneralReaderToExplain() throws Exception {
+    void aStateFileThatReadsButFailsValidationIsExplainedByTheGeneralReader() throws Exception {
         RolloutState state = (RolloutState) new RandomValues(new Random(3)).of(RolloutState.class);
         byte[] file = StateFile.bytes(new StateFile.JournalEnd(0, 0), StateJson.MAPPER.valueToTree(state));
 
-        assertThat(StreamingRecordReader.stateFile(file, new RolloutKey("other-service", "production")))
-                .as("a state file of another key").isNull();
+        assertThat(StreamingRecordReader.read(file)).as("it reads").isNotNull();
+        assertThatThrownBy(() -> StateFile.parse(file, java.nio.file.Path.of("state.json"), new RolloutKey("other-service", "production")))
+                .isInstanceOf(StateFile.Invalid.class).hasMessageContaining("field service: is").hasMessageContaining("not other-service");
+    }
+
+    @Test
+    void aFieldGivenTwiceIsReadAsTheDataBindingReadsIt() throws Exception {
+        RolloutState state = (RolloutState) new RandomValues(new Random(5)).of(RolloutState.class);
+        String json = StateJson.write(state);
+        byte[] twice = ("{\"hold\":\"first\",\"revision\":1," + json.substring(1)).getBytes(StandardCharsets.UTF_8);
+
+        assertThat(StreamingRecordReader.read(twice).state()).isEqualTo(StateJson.MAPPER.readValue(twice, RolloutState.class));
     }
 
     /** Random values for declared types: records by their components, collections of one to three elements. */
