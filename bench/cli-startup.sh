@@ -7,7 +7,9 @@
 #   bench/cli-startup.sh [ROUNDS] [--before OLD.jar]          # default 20 rounds; prints a Markdown table
 #
 # --before: the JAR of an earlier commit (e.g. `git worktree add /tmp/old <commit>` and build it there), measured
-# the way it was run then: plain `java -jar` on Java 17, and with an AppCDS archive of its `status` run.
+# plain (`java -jar` on Java 17), with an AppCDS archive of its `status` run, and — when it has the command
+# `train-startup-cache` (since 2026-12-05) — on JDK 25 with its own AOT cache and the launcher's options, the way
+# ./rollout ran it.
 # JAVA17 and JAVA25 name the two JVMs (default: java on the PATH, /usr/lib/jvm/temurin-25-jdk-amd64/bin/java).
 #
 # "launcher's options" are the JVM options ./rollout passes: -XX:+UseSerialGC -Djdk.reflect.useNativeAccessorOnly=true,
@@ -15,7 +17,8 @@
 # defaults.
 # What is measured, per command and JVM: wall time and CPU time (user + sys) of the whole process, medians over the
 # rounds. The archives are recorded the way the `./rollout` launcher records them (`train-startup-cache`: JDK 25
-# AOT cache with -XX:AOTCacheOutput, JDK 17 AppCDS with -XX:ArchiveClassesAtExit), before the rounds.
+# AOT cache with -XX:AOTCacheOutput, JDK 17 AppCDS with -XX:ArchiveClassesAtExit), before the rounds: one of all
+# everyday commands, and one of the commands that only read (`--family read`), which `status` runs with.
 # A command that changes state gets a fresh copy of its store before each run (not timed).
 set -euo pipefail
 ROUNDS=20 BEFORE=""
@@ -63,29 +66,40 @@ R advance --rollout checkout/production --state-dir waiting
 
 # --- archives, recorded as the launcher records them
 TRAIN="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djdk.reflect.useNativeAccessorOnly=true"
-"$JAVA17" $TRAIN -XX:ArchiveClassesAtExit=new/jdk17.jsa -Xlog:cds=off -Xlog:cds+dynamic=off -jar new/rollout.jar train-startup-cache >/dev/null 2>&1
-[ -n "$JAVA25" ] && "$JAVA25" $TRAIN -XX:AOTCacheOutput=new/jdk25.aot -Xlog:aot=off -Xlog:cds=off -jar new/rollout.jar train-startup-cache >/dev/null 2>&1
+R17="-Xlog:cds=off -Xlog:cds+dynamic=off -jar new/rollout.jar train-startup-cache --keep-in"
+R25="-Xlog:aot=off -Xlog:cds=off -jar new/rollout.jar train-startup-cache --keep-in"
+"$JAVA17" $TRAIN -XX:ArchiveClassesAtExit=new/jdk17.jsa $R17 train17 >/dev/null 2>&1
+"$JAVA17" $TRAIN -XX:ArchiveClassesAtExit=new/jdk17.read.jsa $R17 train17 --family read >/dev/null 2>&1
+if [ -n "$JAVA25" ]; then
+  "$JAVA25" $TRAIN -XX:AOTCacheOutput=new/jdk25.aot $R25 train25 >/dev/null 2>&1
+  "$JAVA25" $TRAIN -XX:AOTCacheOutput=new/jdk25.read.aot $R25 train25 --family read >/dev/null 2>&1
+fi
+OLD25=""
 if [ -n "$BEFORE" ]; then
   "$JAVA17" -XX:ArchiveClassesAtExit=old/jdk17.jsa -Xlog:cds=off -Xlog:cds+dynamic=off -jar old/rollout.jar \
     status --rollout checkout/production --state-dir waiting >/dev/null 2>&1 || true
+  if [ -n "$JAVA25" ] && "$(dirname "$JAVA17")/jar" tf old/rollout.jar > old/entries && grep -q 'cli/StartupTraining.class' old/entries; then
+    "$JAVA25" $TRAIN -XX:AOTCacheOutput=old/jdk25.aot -Xlog:aot=off -Xlog:cds=off -jar old/rollout.jar train-startup-cache >/dev/null 2>&1
+    OLD25=1
+  fi
 fi
 # the launcher, from a clone-like directory with its cache recorded
 mkdir -p clone/rollout-cli/target && cp "$ROOT/rollout" clone/ && cp "$JAR" clone/rollout-cli/target/rollout.jar
 export ROLLOUT_CACHE_DIR="$WORK/cache"
 unset CI ROLLOUT_NO_CDS ROLLOUT_JAVA ROLLOUT_JAVA_OPTS
-clone/rollout --version >/dev/null
-for _ in $(seq 600); do # an archive (either kind) and no training still running
-  { compgen -G "cache/*/*.aot" || compgen -G "cache/*/*.jsa"; } >/dev/null && ! compgen -G "cache/*/training" >/dev/null && break
-  sleep 0.5
-done
+ROLLOUT_TRAIN_WAIT=1 clone/rollout --version >/dev/null # records both archives before it runs
 
 # the launcher's JVM options: the serial collector and native reflection accessors, and for all but
 # run/advance/demo the quick compiler only
 LONG="-XX:+UseSerialGC -Djdk.reflect.useNativeAccessorOnly=true" SHORT="$LONG -XX:TieredStopAtLevel=1"
 A17="-XX:SharedArchiveFile=new/jdk17.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar new/rollout.jar"
 A25="-XX:AOTCache=new/jdk25.aot -Xlog:aot=off -Xlog:cds=off -jar new/rollout.jar"
-N17="$JAVA17 $SHORT $A17" L17="$JAVA17 $LONG $A17"
-N25="$JAVA25 $SHORT $A25" L25="$JAVA25 $LONG $A25"
+RA17="-XX:SharedArchiveFile=new/jdk17.read.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar new/rollout.jar"
+RA25="-XX:AOTCache=new/jdk25.read.aot -Xlog:aot=off -Xlog:cds=off -jar new/rollout.jar"
+N17="$JAVA17 $SHORT $A17" L17="$JAVA17 $LONG $A17" RN17="$JAVA17 $SHORT $RA17"
+N25="$JAVA25 $SHORT $A25" L25="$JAVA25 $LONG $A25" RN25="$JAVA25 $SHORT $RA25"
+ON25="$JAVA25 $SHORT -XX:AOTCache=old/jdk25.aot -Xlog:aot=off -Xlog:cds=off -jar old/rollout.jar"
+OL25="$JAVA25 $LONG -XX:AOTCache=old/jdk25.aot -Xlog:aot=off -Xlog:cds=off -jar old/rollout.jar"
 O17="$JAVA17 -jar old/rollout.jar"
 O17C="$JAVA17 -XX:SharedArchiveFile=old/jdk17.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar old/rollout.jar"
 STATUS="status --rollout checkout/production --state-dir waiting"
@@ -97,16 +111,18 @@ PROMOTE="promote --rollout checkout/production --ring canary --state-dir fresh"
 declare -a NAMES CMDS PREP
 add() { NAMES+=("$1"); CMDS+=("$2"); PREP+=("$3"); }
 add hello17 "$JAVA17 -jar hello.jar" -
-add status17 "$N17 $STATUS" -
-add status17-defaults "$JAVA17 $A17 $STATUS" -
+add status17 "$RN17 $STATUS" -
+add status17-all "$N17 $STATUS" -
+add status17-defaults "$JAVA17 $RA17 $STATUS" -
 add status17-plain "$JAVA17 -jar new/rollout.jar $STATUS" -
 add start17 "$N17 $START" empty
 add advance17 "$L17 $ADVANCE" pending
 add promote17 "$N17 $PROMOTE" waiting
 if [ -n "$JAVA25" ]; then
   add hello25 "$JAVA25 -jar hello.jar" -
-  add status25 "$N25 $STATUS" -
-  add status25-defaults "$JAVA25 $A25 $STATUS" -
+  add status25 "$RN25 $STATUS" -
+  add status25-all "$N25 $STATUS" -
+  add status25-defaults "$JAVA25 $RA25 $STATUS" -
   add status25-plain "$JAVA25 -jar new/rollout.jar $STATUS" -
   add status25-launcher "clone/rollout $STATUS" -
   add start25 "$N25 $START" empty
@@ -119,6 +135,12 @@ if [ -n "$BEFORE" ]; then
   add before-start17 "$O17 $START" empty
   add before-advance17 "$O17 $ADVANCE" pending
   add before-promote17 "$O17 $PROMOTE" waiting
+fi
+if [ -n "$OLD25" ]; then
+  add before-status25 "$ON25 $STATUS" -
+  add before-start25 "$ON25 $START" empty
+  add before-advance25 "$OL25 $ADVANCE" pending
+  add before-promote25 "$ON25 $PROMOTE" waiting
 fi
 mkdir -p empty
 for i in "${!CMDS[@]}"; do # every command works before anything is timed
@@ -165,16 +187,24 @@ if [ -n "$BEFORE" ]; then
   row "before: promote (17)" before-promote17 hello17
 fi
 row "status (17, plain java -jar)" status17-plain hello17
-row "status (17, AppCDS, default JVM options)" status17-defaults hello17
-row "status (17, AppCDS, launcher's options)" status17 hello17
+row "status (17, reading archive, default JVM options)" status17-defaults hello17
+row "status (17, AppCDS of all commands, launcher's options)" status17-all hello17
+row "status (17, reading archive, launcher's options)" status17 hello17
 row "start (17, AppCDS, launcher's options)" start17 hello17
 row "advance, no bake (17, AppCDS, launcher's options)" advance17 hello17
 row "promote (17, AppCDS, launcher's options)" promote17 hello17
 if [ -n "$JAVA25" ]; then
   row "java hello-world (25)" hello25 hello25
   row "status (25, plain java -jar)" status25-plain hello25
-  row "status (25, AOT cache, default JVM options)" status25-defaults hello25
-  row "status (25, AOT cache, launcher's options)" status25 hello25
+  if [ -n "$OLD25" ]; then
+    row "before: status (25, its AOT cache, launcher's options)" before-status25 hello25
+    row "before: start (25)" before-start25 hello25
+    row "before: advance, no bake (25)" before-advance25 hello25
+    row "before: promote (25)" before-promote25 hello25
+  fi
+  row "status (25, reading AOT cache, default JVM options)" status25-defaults hello25
+  row "status (25, AOT cache of all commands, launcher's options)" status25-all hello25
+  row "status (25, reading AOT cache, launcher's options)" status25 hello25
   row "status (25, through ./rollout)" status25-launcher hello25
   row "start (25, AOT cache, launcher's options)" start25 hello25
   row "advance, no bake (25, AOT cache, launcher's options)" advance25 hello25
@@ -190,4 +220,10 @@ if [ -n "$BEFORE" ]; then
       -v p="$(median promote$after 2)" -v pb="$(median before-promote17 2)" \
       'BEGIN { printf "| after on %s / before (17, plain) | %.2f | %.2f | %.2f | %.2f |\n", a, s / sb, t / tb, v / vb, p / pb }'
   done
+  if [ -n "$OLD25" ]; then
+    awk -v s="$(median status25 2)" -v sb="$(median before-status25 2)" -v t="$(median start25 2)" \
+      -v tb="$(median before-start25 2)" -v v="$(median advance25 2)" -v vb="$(median before-advance25 2)" \
+      -v p="$(median promote25 2)" -v pb="$(median before-promote25 2)" \
+      'BEGIN { printf "| after on 25 / before on 25 (its AOT cache, launcher options) | %.2f | %.2f | %.2f | %.2f |\n", s / sb, t / tb, v / vb, p / pb }'
+  fi
 fi

@@ -85,15 +85,11 @@ YAML
 "$JAVA" -jar "$JAR" run plan.yaml --version 2.0.0 --stable-version 1.0.0 --state-dir one >/dev/null 2>&1
 for n in $SIZES; do "$JAVA" -cp classes Copies one "store-$n" "$n"; done
 
-# the launcher from a clone-like directory, its archive recorded (in the background, as on first use) and waited for
+# the launcher from a clone-like directory, its archives recorded before the rounds (as on first use, but waited for)
 mkdir -p clone/rollout-cli/target && cp "$ROOT/rollout" clone/ && cp "$JAR" clone/rollout-cli/target/rollout.jar
 export ROLLOUT_CACHE_DIR="$WORK/cache"
 unset CI ROLLOUT_NO_CDS ROLLOUT_JAVA_OPTS
-clone/rollout --version >/dev/null
-for _ in $(seq 600); do # an archive (either kind) and no training still running
-  { compgen -G "cache/*/*.aot" || compgen -G "cache/*/*.jsa"; } >/dev/null && ! compgen -G "cache/*/training" >/dev/null && break
-  sleep 0.5
-done
+ROLLOUT_TRAIN_WAIT=1 clone/rollout --version >/dev/null
 
 NAMES=(hello)
 CMDS=("$JAVA -jar hello.jar")

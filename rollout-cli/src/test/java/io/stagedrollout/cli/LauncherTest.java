@@ -121,6 +121,51 @@ class LauncherTest {
         recordsAnArchiveAndKeepsUsingItAfterAMove(Map.of("JAVA_HOME", System.getProperty("java.home")), ".aot");
     }
 
+    /** The archive a command ran with, as the JVM names it when told to (-Xlog:cds says which file it mapped). */
+    String archiveUsedBy(Path clone, Map<String, String> env, String... args) throws Exception {
+        Map<String, String> logged = new HashMap<>(env);
+        logged.put("ROLLOUT_JAVA_OPTS", "-Xlog:cds=info");
+        Result r = launch(clone, logged, args);
+        return r.out().lines().filter(l -> l.contains("Opened") && l.contains(dir.resolve("cache").toString()))
+                .map(l -> l.substring(l.lastIndexOf('/') + 1)).findFirst().orElse("none");
+    }
+
+    @Test
+    void theCommandsThatOnlyReadRunWithTheirOwnSmallerArchive() throws Exception {
+        Path a = clone("clone-a");
+        Map<String, String> java17 = Map.of("ROLLOUT_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "ROLLOUT_TRAIN_WAIT", "1");
+        assertThat(launch(a, java17, "--version").exit()).isZero();
+        String state = dir.resolve("state").toString();
+
+        assertThat(archiveUsedBy(a, java17, "status", "--rollout", "a/b", "--state-dir", state)).endsWith(".read.jsa.");
+        assertThat(archiveUsedBy(a, java17, "list", "--state-dir", state)).endsWith(".read.jsa.");
+        assertThat(archiveUsedBy(a, java17, "abort", "--rollout", "a/b", "--reason", "x", "--state-dir", state))
+                .endsWith(".jsa.").doesNotContain(".read.");
+    }
+
+    @Test
+    void aTrainingThatFailsIsNotTriedAgainByEveryCommand() throws Exception {
+        // a JDK whose java fails every training run and counts them; every other command runs as usual
+        Path home = dir.resolve("jdk");
+        Files.createDirectories(home.resolve("bin"));
+        Files.copy(Path.of(System.getProperty("java.home"), "release"), home.resolve("release"));
+        Path tries = dir.resolve("tries");
+        Path java = Files.writeString(home.resolve("bin/java"), "#!/bin/sh\n"
+                + "case \"$*\" in *train-startup-cache*) echo try >> '" + tries + "'; exit 1 ;; esac\n"
+                + "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n");
+        java.toFile().setExecutable(true);
+        Path a = clone("clone-a");
+        Map<String, String> env = Map.of("ROLLOUT_JAVA", java.toString(), "ROLLOUT_TRAIN_WAIT", "1");
+
+        for (int i = 0; i < 3; i++) {
+            Result r = launch(a, env, "--version");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.err()).isEmpty();
+        }
+        assertThat(Files.readAllLines(tries)).as("one failed training, then none for a day").hasSize(1);
+    }
+
     @Test
     void noArchiveWhenTurnedOffOrInCiWithoutACacheDirectory() throws Exception {
         Path a = clone("clone-a");

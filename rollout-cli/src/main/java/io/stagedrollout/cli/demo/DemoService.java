@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,6 +30,8 @@ public final class DemoService implements AutoCloseable {
     private volatile String canaryVersion;
     private volatile double canaryPercent;
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final Dealer canaryShare = new Dealer();
+    private final Map<String, Dealer> errorShares = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<String> onChange = line -> { };
 
     public DemoService(int port, String stableVersion, Map<String, Double> errorRates, double defaultErrorRate) throws IOException {
@@ -59,13 +60,29 @@ public final class DemoService implements AutoCloseable {
     }
 
     private void serve(HttpExchange ex) throws IOException {
-        boolean canary = canaryVersion != null && ThreadLocalRandom.current().nextDouble() * 100 < canaryPercent;
+        boolean canary = canaryVersion != null && canaryShare.next(canaryPercent / 100);
         String role = canary ? "canary" : "stable";
         String version = canary ? canaryVersion : stableVersion;
-        boolean error = ThreadLocalRandom.current().nextDouble() < errorRate(version);
+        boolean error = errorShares.computeIfAbsent(role + ' ' + version, k -> new Dealer()).next(errorRate(version));
         counters.computeIfAbsent("http_requests_total{version=\"" + role + "\"}", k -> new AtomicLong()).incrementAndGet();
         if (error) counters.computeIfAbsent("http_requests_errors_total{version=\"" + role + "\"}", k -> new AtomicLong()).incrementAndGet();
         reply(ex, error ? 500 : 200, "text/plain", (error ? "error from " : "hello from ") + version + "\n");
+    }
+
+    /**
+     * Deals out a share of events evenly instead of drawing them at random: of n events, floor(n × share) or one
+     * more are chosen. A demo (and the test that runs it) sees the same traffic split and error count every time,
+     * so a bad version can never pass its canary by luck.
+     */
+    private static final class Dealer {
+        private double credit;
+
+        synchronized boolean next(double share) {
+            credit += Math.max(0, Math.min(1, share));
+            if (credit < 1) return false;
+            credit -= 1;
+            return true;
+        }
     }
 
     /** The version's error rate: its own, else {@code badErrorRate} for a version named {@code …-bad}, else the default. */

@@ -20,7 +20,9 @@ import java.util.Set;
  * own fields.
  */
 public final class SpecReader {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = new ObjectMapper();
+    }
     private final ObjectNode node;
     private final String path;
     private final LocatedTree tree;
@@ -39,8 +41,34 @@ public final class SpecReader {
 
     /** A reader over settings kept in stored state (already validated, so no lines). */
     public static SpecReader of(Map<String, Object> settings, String path, List<Problem> problems) {
-        JsonNode n = MAPPER.valueToTree(settings);
+        JsonNode n = tree(settings);
         return new SpecReader(n, path, LocatedTree.of(n), problems);
+    }
+
+    /**
+     * The tree of a stored value, as the data binding's {@code valueToTree} makes it for the JSON values a state
+     * holds, built directly: a driving command that only runs a stored plan's gates and actions then builds no
+     * ObjectMapper (issue 18). Anything else is left to the data binding.
+     */
+    static JsonNode tree(Object v) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (v == null) return f.nullNode();
+        if (v instanceof String s) return f.textNode(s);
+        if (v instanceof Integer i) return f.numberNode(i);
+        if (v instanceof Long l) return f.numberNode(l);
+        if (v instanceof Double d) return f.numberNode(d);
+        if (v instanceof Boolean b) return f.booleanNode(b);
+        if (v instanceof List<?> list) {
+            var a = f.arrayNode(list.size());
+            for (Object e : list) a.add(tree(e));
+            return a;
+        }
+        if (v instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance)) {
+            ObjectNode o = f.objectNode();
+            map.forEach((k, e) -> o.set((String) k, tree(e)));
+            return o;
+        }
+        return Mapper.INSTANCE.valueToTree(v);
     }
 
     public String path() {
@@ -274,7 +302,7 @@ public final class SpecReader {
         Map<String, Object> out = new LinkedHashMap<>();
         node.fields().forEachRemaining(e -> {
             if (!exclude.contains(e.getKey())) {
-                out.put(e.getKey(), MAPPER.convertValue(e.getValue(), Object.class));
+                out.put(e.getKey(), Mapper.INSTANCE.convertValue(e.getValue(), Object.class));
             }
         });
         return out;

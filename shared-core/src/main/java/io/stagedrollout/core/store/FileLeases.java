@@ -139,7 +139,7 @@ final class FileLeases implements RolloutLeases {
         Path tmp = d.resolve(LEASE + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(LeaseJson.write(lease).getBytes(StandardCharsets.UTF_8));
+            ByteBuffer buf = ByteBuffer.wrap(LeaseJson.bytes(lease));
             while (buf.hasRemaining()) ch.write(buf);
             ch.force(true);
         }

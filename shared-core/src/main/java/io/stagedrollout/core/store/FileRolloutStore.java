@@ -1,7 +1,5 @@
 package io.stagedrollout.core.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagedrollout.core.machine.Actor;
 import io.stagedrollout.core.machine.RolloutEvent;
 import io.stagedrollout.core.machine.RolloutState;
@@ -230,33 +228,21 @@ public final class FileRolloutStore implements RolloutStore, StoreMaintenance {
                 Loaded cur = load(key, true);
                 long actual = cur.state() == null ? 0 : cur.state().revision();
                 if (actual != expectedRevision) throw new ConflictException(key, expectedRevision, actual);
-                ObjectNode tree = StateJson.MAPPER.valueToTree(state);
-                byte[] line = Journal.line(state.revision(), null, withoutUnchangedPlan(tree, cur.legacy() ? null : cur.state()), events);
+                // plans are records of values: equal plans write equal JSON (one that is not equal only costs a longer line)
+                boolean samePlan = !cur.legacy() && cur.state() != null && cur.state().plan().equals(state.plan());
+                byte[] line = Journal.line(state.revision(), state, samePlan, events);
                 if (line.length > StoreFiles.MAX_RECORD_BYTES) {
                     throw new StoreException("cannot commit " + key + ": its journal line would hold " + line.length
                             + " bytes, more than the " + StoreFiles.MAX_RECORD_BYTES + " a line may hold; nothing was written");
                 }
                 long at = append(p, cur, line);
-                writeState(p, new StateFile.JournalEnd(at + line.length, cur.lines() + 1), tree);
+                writeState(p, StateFile.bytes(new StateFile.JournalEnd(at + line.length, cur.lines() + 1), state));
             }
         } catch (IOException e) {
             throw new StoreException("cannot commit " + key + " to " + p.dir() + ": " + e.getMessage(), e);
         } finally {
             local.unlock();
         }
-    }
-
-    /**
-     * The state for a journal line: without the plan when the previous line's state had the same one ({@code
-     * previous} null after an older release's lines, which hold no plan).
-     */
-    private static ObjectNode withoutUnchangedPlan(ObjectNode tree, RolloutState previous) {
-        if (previous == null) return tree;
-        JsonNode before = StateJson.MAPPER.valueToTree(previous.plan());
-        if (!before.equals(tree.get("plan"))) return tree;
-        ObjectNode copy = tree.deepCopy();
-        copy.remove("plan");
-        return copy;
     }
 
     /**
@@ -282,11 +268,11 @@ public final class FileRolloutStore implements RolloutStore, StoreMaintenance {
      * Writes state.json (temporary file, fsync, atomic rename). The directory is not fsynced: a rename lost in a power
      * cut leaves state.json behind the journal, and readers catch up from the journal.
      */
-    void writeState(KeyPaths p, StateFile.JournalEnd end, ObjectNode tree) throws IOException, StoreException {
+    void writeState(KeyPaths p, byte[] file) throws IOException, StoreException {
         StoreFiles.regularFile(p.tmp(), "temporary state file");
         Files.deleteIfExists(p.tmp()); // left by a crash; made afresh so that it is 0600
         try (FileChannel ch = StoreFiles.open(p.tmp(), "temporary state file", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            StoreFiles.writeFully(ch, StateFile.bytes(end, tree));
+            StoreFiles.writeFully(ch, file);
             ch.force(true);
         }
         try {

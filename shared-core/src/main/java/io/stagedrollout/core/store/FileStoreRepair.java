@@ -332,7 +332,7 @@ final class FileStoreRepair {
             state = StateJson.MAPPER.valueToTree(replay.state(p.journal(), p.key()));
         }
         if (state != null) {
-            store.writeState(p, new StateFile.JournalEnd(bytes, lines), state);
+            store.writeState(p, StateFile.bytes(new StateFile.JournalEnd(bytes, lines), state));
             done(found, Fix.REBUILD_STATE, "done: rebuilt from the journal");
         }
         for (Path f : List.of(p.state(), p.journal(), p.lock())) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagedrollout.core.machine.RolloutEvent;
+import io.stagedrollout.core.machine.RolloutState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,6 +47,28 @@ final class Journal {
         DAMAGED
     }
 
+    /**
+     * A commit's line, with its trailing newline: the state (without its plan when the previous line's state has the
+     * same one) and the events. Written by the streaming writer; by the data binding when that gives up.
+     */
+    static byte[] line(long rev, RolloutState state, boolean withoutPlan, List<RolloutEvent> events) {
+        byte[] json = StreamingRecordWriter.document(g -> {
+            g.writeStartObject();
+            g.writeNumberField("rev", rev);
+            g.writeObjectFieldStart("state");
+            StreamingRecordWriter.fields(g, state, withoutPlan ? "plan" : null);
+            g.writeEndObject();
+            g.writeArrayFieldStart("events");
+            for (RolloutEvent e : events) StreamingRecordWriter.value(g, e.withRevision(rev));
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+        if (json != null) return sealed(json);
+        ObjectNode tree = StateJson.MAPPER.valueToTree(state);
+        if (withoutPlan) tree.remove("plan");
+        return line(rev, null, tree, events);
+    }
+
     /** One line as written by this release, with its trailing newline. */
     static byte[] line(Long rev, ObjectNode repaired, ObjectNode state, List<RolloutEvent> events) {
         ObjectNode o = StateJson.MAPPER.createObjectNode();
@@ -55,14 +78,18 @@ final class Journal {
         if (state != null) o.set("state", state);
         ArrayNode a = o.putArray("events");
         for (RolloutEvent e : events) a.add(StateJson.MAPPER.valueToTree(rev == null ? e : e.withRevision(rev)));
-        byte[] json = StateJson.write(o).getBytes(StandardCharsets.UTF_8);
+        return sealed(StateJson.bytes(o));
+    }
+
+    /** The line of a JSON object: its checksum added as its last field, and a newline. */
+    private static byte[] sealed(byte[] json) {
         int body = json.length - 1; // without the closing brace
         CRC32C crc = new CRC32C();
         crc.update(json, 0, body);
         byte[] out = Arrays.copyOf(json, body + SUM_TAIL + 1);
         System.arraycopy(SUM_OPEN, 0, out, body, SUM_OPEN.length);
-        byte[] hex = String.format("%08x", crc.getValue()).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(hex, 0, out, body + SUM_OPEN.length, 8);
+        long sum = crc.getValue();
+        for (int i = 7; i >= 0; i--, sum >>>= 4) out[body + SUM_OPEN.length + i] = (byte) Character.forDigit((int) (sum & 0xf), 16);
         out[out.length - 3] = '"';
         out[out.length - 2] = '}';
         out[out.length - 1] = '\n';

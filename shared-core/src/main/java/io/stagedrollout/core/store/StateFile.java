@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagedrollout.core.machine.RolloutState;
 import io.stagedrollout.core.store.RolloutStore.StoreException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +29,23 @@ record StateFile(JournalEnd journal, RolloutState state) {
     /** Where the journal ended when the state was written: its length and line count. */
     record JournalEnd(long bytes, long lines) {}
 
+    /** The file for {@code state}: written by the streaming writer; by the data binding when that gives up. */
+    static byte[] bytes(JournalEnd end, RolloutState state) {
+        byte[] json = StreamingRecordWriter.document(g -> {
+            g.writeStartObject();
+            g.writeObjectFieldStart("journal");
+            g.writeNumberField("bytes", end.bytes());
+            g.writeNumberField("lines", end.lines());
+            g.writeEndObject();
+            g.writeArrayFieldStart("ringNames");
+            for (var ring : state.plan().rings()) StreamingRecordWriter.value(g, ring.name());
+            g.writeEndArray();
+            StreamingRecordWriter.fields(g, state, null);
+            g.writeEndObject();
+        });
+        return json != null ? json : bytes(end, StateJson.MAPPER.<ObjectNode>valueToTree(state));
+    }
+
     static byte[] bytes(JournalEnd end, ObjectNode state) {
         ObjectNode o = StateJson.MAPPER.createObjectNode();
         ObjectNode j = o.putObject("journal");
@@ -39,7 +55,7 @@ record StateFile(JournalEnd journal, RolloutState state) {
         ArrayNode names = o.putArray("ringNames");
         state.path("plan").path("rings").forEach(r -> names.add(r.path("name").asText()));
         o.setAll(state);
-        return StateJson.write(o).getBytes(StandardCharsets.UTF_8);
+        return StateJson.bytes(o);
     }
 
     /** Parses and validates; the message names the file and the field. */

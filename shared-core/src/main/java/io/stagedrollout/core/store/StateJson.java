@@ -38,6 +38,15 @@ public final class StateJson {
         }
     }
 
+    /** {@link #write} as UTF-8, without the detour through a String (a commit writes two of these). */
+    static byte[] bytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static RolloutState readState(String json) throws IOException {
         return MAPPER.readValue(json, RolloutState.class);
     }

@@ -31,7 +31,10 @@ import java.util.Map;
  * </pre>
  */
 public final class HttpGate implements GateKind {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Built on first use: every driving command registers this kind, and only a probe with a pointer reads JSON. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     record Config(String url, String method, List<Integer> expectStatus, Duration timeout, Duration maxLatency,
             String jsonPointer, String jsonEquals, String tokenEnv) {}
@@ -122,7 +125,7 @@ public final class HttpGate implements GateKind {
                 }
                 JsonNode field;
                 try {
-                    JsonNode root = JSON.readTree(resp.text());
+                    JsonNode root = Json.MAPPER.readTree(resp.text());
                     field = root == null ? null : root.at(c.jsonPointer());
                 } catch (IOException e) {
                     return new Measurement(spec.name(), at, Outcome.ERROR, null, url + " did not answer JSON", data);
