@@ -142,6 +142,8 @@ class LauncherTest {
         assertThat(archiveUsedBy(a, java17, "list", "--state-dir", state)).endsWith(".read.jsa.");
         assertThat(archiveUsedBy(a, java17, "abort", "--rollout", "a/b", "--reason", "x", "--state-dir", state))
                 .endsWith(".jsa.").doesNotContain(".read.");
+        assertThat(archiveUsedBy(a, java17, "status", "--rollout", "a/b", "--state-dir", state, "--output", "json"))
+                .as("JSON output needs the data binding: the archive of all commands").doesNotContain(".read.").endsWith(".jsa.");
     }
 
     @Test
