@@ -20,8 +20,9 @@ import java.util.Random;
 /**
  * What a driver's lease costs a commit, measured interleaved so that a machine whose load changes from second to
  * second (a shared CI runner) affects every variant alike: each round runs one bare durable write (journal append +
- * fsync, state to a temporary file + fsync, rename, directory fsync), one unfenced file-store commit and one fenced
- * commit, in a random order, and the medians are compared, as is the median of each round's own ratio.
+ * fsync, state to a temporary file + fsync, rename, directory fsync), one unfenced file-store commit, one fenced
+ * commit and the same bare write of bytes serialized before the round (so that it holds no serialization at all), in
+ * a random order, and the medians are compared, as is the median of each round's own ratio.
  *
  * <pre>java -cp detection-bench.jar io.stagedrollout.bench.jmh.LeaseCostBench [rounds=400] [warmup=50]</pre>
  */
@@ -40,7 +41,9 @@ public final class LeaseCostBench {
             Lease lease = store.leases().acquire(key, new RolloutLeases.Claim(new LeaseHolder("bench", "host", "machine", 1,
                     null, "bench"), state.id(), Duration.ofHours(1), 0, false), Fixtures.T0);
             Path bare = Files.createDirectories(dir.resolve("bare"));
+            Path bareReady = Files.createDirectories(dir.resolve("bare-ready"));
             long[] revision = {1};
+            byte[][] ready = new byte[2][]; // the bytes of the fourth variant, made before the round's timings
             Runnable[] ops = {
                 () -> run(() -> {
                     byte[] s = Fixtures.utf8(StateJson.write(state.atRevision(revision[0] + 1)));
@@ -57,12 +60,15 @@ public final class LeaseCostBench {
                     store.commit(key, revision[0], next, List.of(Fixtures.event(next, revision[0] + 1)), lease.fence());
                     revision[0]++;
                 }),
+                () -> run(() -> Fixtures.bareCommit(bareReady, ready[0], ready[1])),
             };
-            String[] names = {"bare write-fsync-rename", "unfenced commit", "fenced commit"};
-            long[][] nanos = new long[3][rounds];
+            String[] names = {"bare write-fsync-rename", "unfenced commit", "fenced commit", "bare, bytes made before"};
+            long[][] nanos = new long[4][rounds];
             Random random = new Random(1);
-            List<Integer> order = new ArrayList<>(List.of(0, 1, 2));
+            List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3));
             for (int r = -warmup; r < rounds; r++) {
+                ready[0] = Fixtures.utf8(StateJson.write(state.atRevision(revision[0] + 1)));
+                ready[1] = Fixtures.utf8(StateJson.write(Fixtures.event(state, revision[0] + 1)) + "\n");
                 Collections.shuffle(order, random);
                 for (int i : order) {
                     long t0 = System.nanoTime();
@@ -78,7 +84,7 @@ public final class LeaseCostBench {
                 perRoundUnfenced[r] = (double) nanos[1][r] / nanos[0][r];
             }
             System.out.printf(Locale.ROOT, "%d rounds (after %d warm-up rounds), each variant once per round in random order%n", rounds, warmup);
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
                 long[] s = nanos[i].clone();
                 Arrays.sort(s);
                 System.out.printf(Locale.ROOT, "%-24s median %7.3f ms   p10 %7.3f ms   p90 %7.3f ms%n", names[i],
@@ -88,6 +94,15 @@ public final class LeaseCostBench {
                     median(nanos[2]) / median(nanos[0]), median(nanos[1]) / median(nanos[0]), median(nanos[2]) / median(nanos[1]));
             System.out.printf(Locale.ROOT, "median of per-round ratios: fenced/bare %.2f, unfenced/bare %.2f%n",
                     median(perRoundFenced), median(perRoundUnfenced));
+            double[] fencedReady = new double[rounds];
+            double[] unfencedReady = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                fencedReady[r] = (double) nanos[2][r] / nanos[3][r];
+                unfencedReady[r] = (double) nanos[1][r] / nanos[3][r];
+            }
+            System.out.printf(Locale.ROOT, "against the bare write of bytes made before the round: fenced %.2f by medians, %.2f per round;"
+                    + " unfenced %.2f, %.2f%n", median(nanos[2]) / median(nanos[3]), median(fencedReady),
+                    median(nanos[1]) / median(nanos[3]), median(unfencedReady));
         } finally {
             Fixtures.delete(dir);
         }
