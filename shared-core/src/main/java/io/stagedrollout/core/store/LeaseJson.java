@@ -1,36 +1,21 @@
 package io.stagedrollout.core.store;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.PropertyAccessor;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
 /** The JSON form of leases and their parts, shared by the stores (the file store's lease.json, PostgreSQL's columns). */
 public final class LeaseJson {
-    /** Built on first use: `rollout status` reads its lease with the streaming reader and never needs it (issue 18). */
-    private static final class Mapper {
-        static final ObjectMapper INSTANCE = new ObjectMapper()
-                .registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-                .setVisibility(PropertyAccessor.GETTER, JsonAutoDetect.Visibility.NONE)
-                .setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
-                .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
-    }
-
     private LeaseJson() {}
 
-    /** The data binding for leases (package-private for the reader's test, which compares both readers). */
+    /**
+     * The data binding for leases: the states' one, whose settings a lease needs (a lease holds no durations). Reached
+     * only when the streaming reader or writer gives up, so `rollout status` never initialises it (issue 18).
+     */
     static ObjectMapper mapper() {
-        return Mapper.INSTANCE;
+        return StateJson.MAPPER;
     }
 
     public static String write(Object value) {
