@@ -13,7 +13,8 @@
 # JAVA17 and JAVA25 name the two JVMs (default: java on the PATH, /usr/lib/jvm/temurin-25-jdk-amd64/bin/java).
 #
 # "launcher's options" are the JVM options ./rollout passes: -XX:+UseSerialGC -Djdk.reflect.useNativeAccessorOnly=true,
-# and -XX:TieredStopAtLevel=1 for every command but run, advance and demo. The hello-world runs with the JVM's
+# and -XX:TieredStopAtLevel=1 for every command but run, advance and demo; like the launcher, these rows start the
+# JAR's main class with -cp (the "plain java -jar" and "before" rows use -jar). The hello-world runs with the JVM's
 # defaults.
 # What is measured, per command and JVM: wall time and CPU time (user + sys) of the whole process, medians over the
 # rounds. The archives are recorded the way the `./rollout` launcher records them (`train-startup-cache`: JDK 25
@@ -66,8 +67,9 @@ R advance --rollout checkout/production --state-dir waiting
 
 # --- archives, recorded as the launcher records them
 TRAIN="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djdk.reflect.useNativeAccessorOnly=true"
-R17="-Xlog:cds=off -Xlog:cds+dynamic=off -jar new/rollout.jar train-startup-cache --keep-in"
-R25="-Xlog:aot=off -Xlog:cds=off -jar new/rollout.jar train-startup-cache --keep-in"
+MAIN="-cp new/rollout.jar io.stagedrollout.cli.Main" # as the launcher starts it (not -jar: no manifest to read)
+R17="-Xlog:cds=off -Xlog:cds+dynamic=off $MAIN train-startup-cache --keep-in"
+R25="-Xlog:aot=off -Xlog:cds=off $MAIN train-startup-cache --keep-in"
 "$JAVA17" $TRAIN -XX:ArchiveClassesAtExit=new/jdk17.jsa $R17 train17 >/dev/null 2>&1
 "$JAVA17" $TRAIN -XX:ArchiveClassesAtExit=new/jdk17.read.jsa $R17 train17 --family read >/dev/null 2>&1
 if [ -n "$JAVA25" ]; then
@@ -92,10 +94,10 @@ ROLLOUT_TRAIN_WAIT=1 clone/rollout --version >/dev/null # records both archives 
 # the launcher's JVM options: the serial collector and native reflection accessors, and for all but
 # run/advance/demo the quick compiler only
 LONG="-XX:+UseSerialGC -Djdk.reflect.useNativeAccessorOnly=true" SHORT="$LONG -XX:TieredStopAtLevel=1"
-A17="-XX:SharedArchiveFile=new/jdk17.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar new/rollout.jar"
-A25="-XX:AOTCache=new/jdk25.aot -Xlog:aot=off -Xlog:cds=off -jar new/rollout.jar"
-RA17="-XX:SharedArchiveFile=new/jdk17.read.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar new/rollout.jar"
-RA25="-XX:AOTCache=new/jdk25.read.aot -Xlog:aot=off -Xlog:cds=off -jar new/rollout.jar"
+A17="-XX:SharedArchiveFile=new/jdk17.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off $MAIN"
+A25="-XX:AOTCache=new/jdk25.aot -Xlog:aot=off -Xlog:cds=off $MAIN"
+RA17="-XX:SharedArchiveFile=new/jdk17.read.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off $MAIN"
+RA25="-XX:AOTCache=new/jdk25.read.aot -Xlog:aot=off -Xlog:cds=off $MAIN"
 N17="$JAVA17 $SHORT $A17" L17="$JAVA17 $LONG $A17" RN17="$JAVA17 $SHORT $RA17"
 N25="$JAVA25 $SHORT $A25" L25="$JAVA25 $LONG $A25" RN25="$JAVA25 $SHORT $RA25"
 ON25="$JAVA25 $SHORT -XX:AOTCache=old/jdk25.aot -Xlog:aot=off -Xlog:cds=off -jar old/rollout.jar"

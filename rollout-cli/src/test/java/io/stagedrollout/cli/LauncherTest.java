@@ -169,6 +169,16 @@ class LauncherTest {
     }
 
     @Test
+    void theLauncherStartsTheMainClassTheJarNames() throws Exception {
+        String launcher = Files.readString(CLONE.resolve("rollout"));
+        String named = launcher.lines().flatMap(l -> Stream.of(l.split("\\s+"))).filter(w -> w.startsWith("main="))
+                .map(w -> w.substring("main=".length())).findFirst().orElseThrow();
+        try (var jar = new java.util.jar.JarFile(Cli.JAR.toFile())) {
+            assertThat(named).isEqualTo(jar.getManifest().getMainAttributes().getValue("Main-Class"));
+        }
+    }
+
+    @Test
     void noArchiveWhenTurnedOffOrInCiWithoutACacheDirectory() throws Exception {
         Path a = clone("clone-a");
         assertThat(launch(a, Map.of("ROLLOUT_NO_CDS", "1"), "--version").exit()).isZero();
