@@ -71,6 +71,42 @@ public final class SpecReader {
         return Mapper.INSTANCE.valueToTree(v);
     }
 
+    /**
+     * The plain Java value of a node (maps, lists, strings, numbers, booleans, nulls), as the data binding's
+     * {@code convertValue(node, Object.class)} makes it, made directly: `start` keeps each gate's and action's
+     * settings this way, and building an ObjectMapper for it cost every start some 50 ms (issue 18). Binary and
+     * POJO nodes are left to the data binding.
+     */
+    static Object plain(JsonNode v) {
+        switch (v.getNodeType()) {
+            case OBJECT -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                v.fields().forEachRemaining(e -> m.put(e.getKey(), plain(e.getValue())));
+                return m;
+            }
+            case ARRAY -> {
+                List<Object> l = new ArrayList<>(v.size());
+                for (JsonNode e : v) l.add(plain(e));
+                return l;
+            }
+            case STRING -> {
+                return v.textValue();
+            }
+            case NUMBER -> {
+                return v.numberValue();
+            }
+            case BOOLEAN -> {
+                return v.booleanValue();
+            }
+            case NULL, MISSING -> {
+                return null;
+            }
+            default -> {
+                return Mapper.INSTANCE.convertValue(v, Object.class);
+            }
+        }
+    }
+
     public String path() {
         return path;
     }
@@ -302,7 +338,7 @@ public final class SpecReader {
         Map<String, Object> out = new LinkedHashMap<>();
         node.fields().forEachRemaining(e -> {
             if (!exclude.contains(e.getKey())) {
-                out.put(e.getKey(), Mapper.INSTANCE.convertValue(e.getValue(), Object.class));
+                out.put(e.getKey(), plain(e.getValue()));
             }
         });
         return out;
