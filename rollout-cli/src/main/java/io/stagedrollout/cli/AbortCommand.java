@@ -1,20 +1,19 @@
 package io.stagedrollout.cli;
 
 import io.stagedrollout.core.store.RolloutStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(name = "abort", description = "Stop the rollout where it stands, without a revert (traffic is left as it is).")
 final class AbortCommand extends Base {
-    @Option(names = "--rollout", required = true, paramLabel = "KEY", description = "service/environment")
     String rollout;
-
-    @Mixin
-    TargetOptions aim;
-
-    @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "aborted by hand", description = "Why; recorded in the journal.")
+    final TargetOptions aim = new TargetOptions();
     String reason;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("abort", "Stop the rollout where it stands, without a revert (traffic is left as it is).");
+        m.option("--rollout", "KEY", "service/environment").required().toText(v -> rollout = v);
+        aim.declare(m);
+        m.option("--reason", "TEXT", "Why; recorded in the journal.").defaultValue("aborted by hand").toText(v -> reason = v);
+    }
 
     @Override
     int execute() throws Exception {

@@ -1,28 +1,26 @@
 package io.stagedrollout.cli;
 
 import io.stagedrollout.core.store.RolloutStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(name = "advance", description = "Deploy the next ring and bake it until its gates give a verdict "
-        + "(resumes an interrupted deploy or bake). Exit 0 passed, 3 failed and rolled back, 4 waiting (for approval, or for a deployment window or the end of a freeze).")
 final class AdvanceCommand extends Base {
-    @Option(names = "--rollout", required = true, paramLabel = "KEY", description = "service/environment")
     String rollout;
-
-    @Mixin
-    TargetOptions aim;
-
-    @Mixin
-    DriverOptions driver;
-
-    @Option(names = "--override-window", description = "Deploy the next ring even outside its deployment window or "
-            + "in a freeze; needs --reason, and is journaled.")
+    final TargetOptions aim = new TargetOptions();
+    final DriverOptions driver = new DriverOptions();
     boolean overrideWindow;
-
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why the window or freeze is overridden (journaled).")
     String reason;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("advance", "Deploy the next ring and bake it until its gates give a verdict (resumes an interrupted "
+                + "deploy or bake). Exit 0 passed, 3 failed and rolled back, 4 waiting (for approval, or for a deployment "
+                + "window or the end of a freeze).");
+        m.option("--rollout", "KEY", "service/environment").required().toText(v -> rollout = v);
+        aim.declare(m);
+        driver.declare(m);
+        m.flag("--override-window", "Deploy the next ring even outside its deployment window or "
+                + "in a freeze; needs --reason, and is journaled.").toFlag(v -> overrideWindow = v);
+        m.option("--reason", "TEXT", "Why the window or freeze is overridden (journaled).").toText(v -> reason = v);
+    }
 
     @Override
     int execute() throws Exception {

@@ -20,16 +20,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** What every subcommand shares: the global options, the store, the engine, the output contract. */
-abstract class Base implements Callable<Integer> {
-    @ParentCommand
+abstract class Base implements Callable<Integer>, CommandModel.Declared {
+    /** The root command, with the global options; set when the command line is made. */
     RolloutCommand root;
 
-    @Spec
+    /** This command's model; set when the command line is made. */
     CommandSpec spec;
 
     Map<String, String> env = System.getenv();

@@ -2,21 +2,21 @@ package io.stagedrollout.cli;
 
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Prints picocli's completion script for every command and option (bash; zsh loads it through bashcompinit). */
-@Command(name = "completion", description = "Print a shell completion script for rollout's commands and options. "
-        + "bash: source <(rollout completion bash), or save it in ~/.local/share/bash-completion/completions/rollout; "
-        + "zsh: the same script (it loads bashcompinit).")
-final class CompletionCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", defaultValue = "bash", paramLabel = "SHELL", description = "bash (default) or zsh.")
+final class CompletionCommand implements Callable<Integer>, CommandModel.Declared {
     String shell;
-
-    @Spec
     CommandSpec spec;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("completion", "Print a shell completion script for rollout's commands and options. "
+                + "bash: source <(rollout completion bash), or save it in ~/.local/share/bash-completion/completions/rollout; "
+                + "zsh: the same script (it loads bashcompinit).");
+        spec = m.spec;
+        m.parameter(0, "SHELL", "bash (default) or zsh.").optional().defaultValue("bash").toText(v -> shell = v);
+    }
 
     @Override
     public Integer call() {

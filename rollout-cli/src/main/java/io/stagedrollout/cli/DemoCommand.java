@@ -18,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * A staged rollout on this machine with nothing external: a local service with a stable and a canary version, real
@@ -27,27 +25,31 @@ import picocli.CommandLine.Option;
  * (pausing for a person's approval, given by a second actor through the store as another shell would); a bad
  * version is caught in the canary and rolled back.
  */
-@Command(name = "demo", description = "Run a real staged rollout against a local demo service: a good version "
-        + "completes every ring, a bad one is caught in the canary and rolled back.")
 final class DemoCommand extends Base {
     static final RolloutKey KEY = new RolloutKey("demo", "local");
 
     /** Where `demo --serve` listens: the port the tour's plan (examples/tour/plan.yaml) reads. */
     static final int TOUR_PORT = 18080;
 
-    @Option(names = "--port", description = "Port of the demo service on 127.0.0.1 (default: any free port; "
-            + "with --serve " + TOUR_PORT + ", the tour's).")
     int port = -1;
-
-    @Option(names = "--serve", description = "Only run the demo service and its traffic, until Ctrl-C: the service the "
-            + "README's tour rolls out to (examples/tour/plan.yaml). Versions named …-bad fail --bad-error-rate of their requests.")
     boolean serve;
-
-    @Option(names = "--rps", description = "Requests per second of demo traffic (default: ${DEFAULT-VALUE}).", defaultValue = "200")
     int rps;
-
-    @Option(names = "--bad-error-rate", description = "Error rate of the bad version (default: ${DEFAULT-VALUE}).", defaultValue = "0.3")
     double badErrorRate;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("demo", "Run a real staged rollout against a local demo service: a good version "
+                + "completes every ring, a bad one is caught in the canary and rolled back.");
+        m.option("--port", "PORT", "Port of the demo service on 127.0.0.1 (default: any free port; "
+                + "with --serve " + TOUR_PORT + ", the tour's).").to(Integer.class, v -> port = v);
+        m.flag("--serve", "Only run the demo service and its traffic, until Ctrl-C: the service the "
+                + "README's tour rolls out to (examples/tour/plan.yaml). Versions named …-bad fail --bad-error-rate of "
+                + "their requests.").toFlag(v -> serve = v);
+        m.option("--rps", "RPS", "Requests per second of demo traffic (default: ${DEFAULT-VALUE}).")
+                .defaultValue("200").to(Integer.class, v -> rps = v);
+        m.option("--bad-error-rate", "RATE", "Error rate of the bad version (default: ${DEFAULT-VALUE}).")
+                .defaultValue("0.3").to(Double.class, v -> badErrorRate = v);
+    }
 
     @Override
     int execute() throws Exception {

@@ -4,7 +4,6 @@ import io.stagedrollout.core.engine.LeasePolicy;
 import io.stagedrollout.core.plan.Durations;
 import java.time.Duration;
 import java.util.Map;
-import picocli.CommandLine.Option;
 
 /**
  * How a driving command (run, advance, rollback's revert) waits for the key's lease when another driver holds it.
@@ -12,10 +11,13 @@ import picocli.CommandLine.Option;
  * effects from {@code ROLLOUT_STOP_GRACE} (default 10s).
  */
 final class DriverOptions {
-    @Option(names = "--lease-wait", paramLabel = "DURATION", description = "How long to wait while another driver "
-            + "holds the rollout's lease before giving up with exit 5 (default 60s; for rollback: how long to wait for "
-            + "that driver to run the revert itself, default 10m). 0s refuses at once.")
     String leaseWait;
+
+    void declare(CommandModel m) {
+        m.option("--lease-wait", "DURATION", "How long to wait while another driver "
+                + "holds the rollout's lease before giving up with exit 5 (default 60s; for rollback: how long to wait for "
+                + "that driver to run the revert itself, default 10m). 0s refuses at once.").toText(v -> leaseWait = v);
+    }
 
     LeasePolicy policy(Map<String, String> env, boolean rollback) throws Base.Invalid {
         LeasePolicy p;

@@ -7,13 +7,15 @@ import io.stagedrollout.core.report.StatusJson;
 import io.stagedrollout.core.store.RolloutStore;
 import io.stagedrollout.core.text.Printable;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(name = "history", description = "Print the rollout key's journal: who did what, when, and why.")
 final class HistoryCommand extends Base {
-    @Option(names = "--rollout", required = true, paramLabel = "KEY", description = "service/environment")
     String rollout;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("history", "Print the rollout key's journal: who did what, when, and why.");
+        m.option("--rollout", "KEY", "service/environment").required().toText(v -> rollout = v);
+    }
 
     @Override
     int execute() throws Exception {

@@ -8,13 +8,15 @@ import io.stagedrollout.core.report.StatusJson;
 import io.stagedrollout.core.store.RolloutStore;
 import io.stagedrollout.core.store.RolloutSummary;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(name = "list", description = "List the stored rollouts, one per key.")
 final class ListCommand extends Base {
-    @Option(names = "--active", description = "Only rollouts that are not finished.")
     boolean active;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("list", "List the stored rollouts, one per key.");
+        m.flag("--active", "Only rollouts that are not finished.").toFlag(v -> active = v);
+    }
 
     @Override
     int execute() throws Exception {

@@ -16,24 +16,23 @@ import java.util.List;
 import io.stagedrollout.core.planning.PlanCheck;
 import io.stagedrollout.core.planning.PlanningInputs;
 import io.stagedrollout.core.planning.PlanningReport;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(name = "plan", description = "Validate a plan and print its rings (strategy shorthands expanded).")
 final class PlanCommand extends Base {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The plan file (YAML or JSON).")
     Path file;
-
-    @Option(names = "--requests-per-second", paramLabel = "RPS",
-            description = "All traffic of the service, for the bake-time check (overrides the plan's planning section).")
     Double requestsPerSecond;
-
-    @Option(names = "--baseline-error-rate", paramLabel = "RATE", description = "The stable version's error rate, e.g. 0.005.")
     Double baselineErrorRate;
-
-    @Option(names = "--regression", paramLabel = "FACTOR", description = "The regression to catch, as a multiple of the baseline (default: each gate's max).")
     Double regression;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("plan", "Validate a plan and print its rings (strategy shorthands expanded).");
+        m.parameter(0, "FILE", "The plan file (YAML or JSON).").toPath(v -> file = v);
+        m.option("--requests-per-second", "RPS", "All traffic of the service, for the bake-time check (overrides the "
+                + "plan's planning section).").to(Double.class, v -> requestsPerSecond = v);
+        m.option("--baseline-error-rate", "RATE", "The stable version's error rate, e.g. 0.005.").to(Double.class, v -> baselineErrorRate = v);
+        m.option("--regression", "FACTOR", "The regression to catch, as a multiple of the baseline (default: each "
+                + "gate's max).").to(Double.class, v -> regression = v);
+    }
 
     @Override
     int execute() throws Exception {

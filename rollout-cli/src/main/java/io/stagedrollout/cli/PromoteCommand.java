@@ -1,27 +1,24 @@
 package io.stagedrollout.cli;
 
 import io.stagedrollout.core.store.RolloutStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(name = "promote", description = "Promote the rollout from a ring (default: the current ring). Idempotent: "
-        + "promoting the same ring twice advances the rollout once.")
 final class PromoteCommand extends Base {
-    @Option(names = "--rollout", required = true, paramLabel = "KEY", description = "service/environment")
     String rollout;
-
-    @Mixin
-    TargetOptions aim;
-
-    @Option(names = "--ring", paramLabel = "NAME", description = "The ring to promote from; refused if it is not the current ring.")
+    final TargetOptions aim = new TargetOptions();
     String ring;
-
-    @Option(names = "--force", description = "Promote a ring that is still baking (journaled as an override).")
     boolean force;
-
-    @Option(names = "--note", description = "A note for the journal.")
     String note;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("promote", "Promote the rollout from a ring (default: the current ring). Idempotent: "
+                + "promoting the same ring twice advances the rollout once.");
+        m.option("--rollout", "KEY", "service/environment").required().toText(v -> rollout = v);
+        aim.declare(m);
+        m.option("--ring", "NAME", "The ring to promote from; refused if it is not the current ring.").toText(v -> ring = v);
+        m.flag("--force", "Promote a ring that is still baking (journaled as an override).").toFlag(v -> force = v);
+        m.option("--note", "TEXT", "A note for the journal.").toText(v -> note = v);
+    }
 
     @Override
     int execute() throws Exception {

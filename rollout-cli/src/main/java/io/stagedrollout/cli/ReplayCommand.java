@@ -19,30 +19,27 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(name = "replay", description = "Run the plan's gate rules over recorded measurements (JSON lines: "
-        + "{\"time\": \"…\", \"gate\": \"error-rate\", \"value\": 0.02} or with \"outcome\") through the real state machine "
-        + "on a simulated clock, and print the decisions and their times as they would have happened. Touches no store "
-        + "and runs no action.")
 final class ReplayCommand extends Base {
-    @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file.")
     Path file;
-
-    @Option(names = "--metrics", required = true, paramLabel = "FILE", description = "Recorded measurements, one JSON object per line.")
     Path metrics;
-
-    @Option(names = "--start", paramLabel = "TIME", description = "When the first ring is deployed (default: the first recorded measurement).")
     String start;
-
-    @Option(names = "--approve-after", paramLabel = "DURATION", defaultValue = "0s",
-            description = "How long after a manual ring passes a person is taken to promote it (default 0s).")
     String approveAfter;
-
-    @Option(names = "--measurements", description = "Print every measurement, not only the decisions.")
     boolean measurements;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("replay", "Run the plan's gate rules over recorded measurements (JSON lines: "
+                + "{\"time\": \"…\", \"gate\": \"error-rate\", \"value\": 0.02} or with \"outcome\") through the real state machine "
+                + "on a simulated clock, and print the decisions and their times as they would have happened. Touches no store "
+                + "and runs no action.");
+        m.parameter(0, "PLAN", "The plan file.").toPath(v -> file = v);
+        m.option("--metrics", "FILE", "Recorded measurements, one JSON object per line.").required().toPath(v -> metrics = v);
+        m.option("--start", "TIME", "When the first ring is deployed (default: the first recorded measurement).").toText(v -> start = v);
+        m.option("--approve-after", "DURATION", "How long after a manual ring passes a person is taken to promote it "
+                + "(default 0s).").defaultValue("0s").toText(v -> approveAfter = v);
+        m.flag("--measurements", "Print every measurement, not only the decisions.").toFlag(v -> measurements = v);
+    }
 
     @Override
     int execute() throws Exception {

@@ -11,22 +11,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(name = "report", description = "Render a rollout from its journal: JUnit XML for CI test tabs, Markdown for job "
-        + "summaries and merge requests, or a self-contained HTML page with charts.")
 final class ReportCommand extends Base {
-    @Option(names = "--rollout", required = true, paramLabel = "KEY", description = "service/environment")
     String rollout;
-
-    @Option(names = "--format", paramLabel = "junit|markdown|html", defaultValue = "markdown",
-            description = "junit, markdown (default) or html.")
     String format;
-
-    @Option(names = {"--out", "-o"}, paramLabel = "FILE", description = "Write the report to FILE instead of stdout ('-' is "
-            + "stdout). A file is replaced atomically; a device or FIFO is written through; directories are never created.")
     Path out;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("report", "Render a rollout from its journal: JUnit XML for CI test tabs, Markdown for job "
+                + "summaries and merge requests, or a self-contained HTML page with charts.");
+        m.option("--rollout", "KEY", "service/environment").required().toText(v -> rollout = v);
+        m.option("--format", "junit|markdown|html", "junit, markdown (default) or html.").defaultValue("markdown").toText(v -> format = v);
+        m.option("--out", "FILE", "Write the report to FILE instead of stdout ('-' is stdout). A file is replaced "
+                + "atomically; a device or FIFO is written through; directories are never created.").alias("-o").toPath(v -> out = v);
+    }
 
     @Override
     int execute() throws Exception {

@@ -4,31 +4,27 @@ import io.stagedrollout.core.engine.EngineResult;
 import io.stagedrollout.core.machine.Status;
 import io.stagedrollout.core.report.CommandHints;
 import io.stagedrollout.core.store.RolloutStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(name = "rollback", description = "Roll back to the last good version: runs the plan's revert action. Works "
-        + "on an active rollout and on a completed one (instant rollback after promotion).")
 final class RollbackCommand extends Base {
-    @Option(names = "--rollout", required = true, paramLabel = "KEY", description = "service/environment")
     String rollout;
-
-    @Mixin
-    TargetOptions aim;
-
-    @Mixin
-    DriverOptions driver;
-
-    @Option(names = "--stable-version", paramLabel = "V", description = "The version to go back to, instead of the "
-            + "rollout's stable version (journaled); needed to roll back a key's first completed rollout.")
+    final TargetOptions aim = new TargetOptions();
+    final DriverOptions driver = new DriverOptions();
     String stableVersion;
-
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why; recorded in the journal (required unless --reverted).")
     String reason;
-
-    @Option(names = "--reverted", description = "Record that you reverted yourself (plans without a revert action).")
     boolean reverted;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("rollback", "Roll back to the last good version: runs the plan's revert action. Works "
+                + "on an active rollout and on a completed one (instant rollback after promotion).");
+        m.option("--rollout", "KEY", "service/environment").required().toText(v -> rollout = v);
+        aim.declare(m);
+        driver.declare(m);
+        m.option("--stable-version", "V", "The version to go back to, instead of the rollout's stable version "
+                + "(journaled); needed to roll back a key's first completed rollout.").toText(v -> stableVersion = v);
+        m.option("--reason", "TEXT", "Why; recorded in the journal (required unless --reverted).").toText(v -> reason = v);
+        m.flag("--reverted", "Record that you reverted yourself (plans without a revert action).").toFlag(v -> reverted = v);
+    }
 
     @Override
     int execute() throws Exception {

@@ -9,26 +9,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import io.stagedrollout.core.plan.Problem;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /** {@code rollout}: the root command and its global options, accepted before or after the subcommand. */
-@Command(name = "rollout", mixinStandardHelpOptions = true, versionProvider = RolloutCommand.Version.class,
-        description = "Take a new version to production ring by ring, judge each ring by its gates, revert by itself.",
-        footer = {"", "`rollout help COMMAND` or `rollout COMMAND --help` describes a command; "
-                + "`source <(rollout completion bash)` completes commands and options in bash and zsh."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done or passed", "1:unexpected error", "2:invalid input (plan, flags); nothing changed",
-                "3:a gate failed and the rollout was rolled back (production safe)", "4:waiting (approval, a window)",
-                "5:conflict: another rollout is active, the expected ring or rollout (--rollout-id) is not the current one, another driver holds the lease, or the key's last rollout FAILED and needs `rollout resolve`",
-                "6:the revert failed (status FAILED): production state unknown, a person must resolve it"})
-public final class RolloutCommand implements Callable<Integer> {
+public final class RolloutCommand implements Callable<Integer>, CommandModel.Declared {
     /** The version the JAR was built as (its manifest), so `rollout --version` names the build that runs. */
     static final class Version implements picocli.CommandLine.IVersionProvider {
         @Override
@@ -40,49 +27,75 @@ public final class RolloutCommand implements Callable<Integer> {
     }
 
     /**
-     * The subcommands by name, in the order help lists them. Only the one that runs is loaded and modelled by
-     * picocli (each command's annotations are read by reflection: BENCHMARKS.md, "CLI start-up"); help, completion
-     * and a mistyped command see all of them. A new command is one line here.
+     * The subcommands' names, in the order help lists them. Only the one that runs is made and modelled (BENCHMARKS.md,
+     * "CLI start-up"); help, completion and a mistyped command see all of them. A new command is a line here and one
+     * in {@link #command}.
      */
-    static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+    static final List<String> COMMANDS = List.of("plan", "run", "start", "advance", "promote", "rollback", "abort",
+            "resolve", "status", "history", "list", "store", "report", "replay", "demo", "completion", StartupTraining.NAME);
 
-    static {
-        COMMANDS.put("plan", PlanCommand.class);
-        COMMANDS.put("run", RunCommand.class);
-        COMMANDS.put("start", StartCommand.class);
-        COMMANDS.put("advance", AdvanceCommand.class);
-        COMMANDS.put("promote", PromoteCommand.class);
-        COMMANDS.put("rollback", RollbackCommand.class);
-        COMMANDS.put("abort", AbortCommand.class);
-        COMMANDS.put("resolve", ResolveCommand.class);
-        COMMANDS.put("status", StatusCommand.class);
-        COMMANDS.put("history", HistoryCommand.class);
-        COMMANDS.put("list", ListCommand.class);
-        COMMANDS.put("store", StoreCommand.class);
-        COMMANDS.put("report", ReportCommand.class);
-        COMMANDS.put("replay", ReplayCommand.class);
-        COMMANDS.put("demo", DemoCommand.class);
-        COMMANDS.put("completion", CompletionCommand.class);
-        COMMANDS.put(StartupTraining.NAME, StartupTraining.class);
+    /** A new instance of the named subcommand, or null. A switch rather than a map of constructors: no lambda to make at start. */
+    static CommandModel.Declared command(String name) {
+        return switch (name == null ? "" : name) {
+            case "plan" -> new PlanCommand();
+            case "run" -> new RunCommand();
+            case "start" -> new StartCommand();
+            case "advance" -> new AdvanceCommand();
+            case "promote" -> new PromoteCommand();
+            case "rollback" -> new RollbackCommand();
+            case "abort" -> new AbortCommand();
+            case "resolve" -> new ResolveCommand();
+            case "status" -> new StatusCommand();
+            case "history" -> new HistoryCommand();
+            case "list" -> new ListCommand();
+            case "store" -> new StoreCommand();
+            case "report" -> new ReportCommand();
+            case "replay" -> new ReplayCommand();
+            case "demo" -> new DemoCommand();
+            case "completion" -> new CompletionCommand();
+            case StartupTraining.NAME -> new StartupTraining();
+            default -> null;
+        };
     }
 
     /** Global options that take a value, so that the command word can be found without building the whole model. */
     private static final List<String> VALUE_OPTIONS = List.of("--state-dir", "--store", "--output");
 
-    @Option(names = "--state-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
-            description = "Directory of the embedded file store (default: $ROLLOUT_STATE_DIR or .rollout).")
     Path stateDir;
-
-    @Option(names = "--store", scope = ScopeType.INHERIT, paramLabel = "LOCATION",
-            description = "Where rollouts are kept: a directory, or jdbc:postgresql://host/db (default: $ROLLOUT_STORE, else --state-dir).")
     String store;
-
-    @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "text|json", defaultValue = "text",
-            description = "text for people, json for machines (one JSON object on stdout).")
-    String output;
-
-    @Spec
+    String output = "text";
     CommandSpec spec;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("rollout", "Take a new version to production ring by ring, judge each ring by its gates, revert by itself.");
+        spec = m.spec;
+        spec.versionProvider(new Version());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("Print version information and exit.").build());
+        spec.usageMessage()
+                .footer("", "`rollout help COMMAND` or `rollout COMMAND --help` describes a command; "
+                        + "`source <(rollout completion bash)` completes commands and options in bash and zsh.")
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(exitCodes());
+        m.option("--state-dir", "DIR", "Directory of the embedded file store (default: $ROLLOUT_STATE_DIR or .rollout).")
+                .global().toPath(v -> stateDir = v);
+        m.option("--store", "LOCATION", "Where rollouts are kept: a directory, or jdbc:postgresql://host/db (default: $ROLLOUT_STORE, else --state-dir).")
+                .global().toText(v -> store = v);
+        m.option("--output", "text|json", "text for people, json for machines (one JSON object on stdout).")
+                .global().defaultValue("text").toText(v -> output = v);
+    }
+
+    private static Map<String, String> exitCodes() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put("0", "done or passed");
+        codes.put("1", "unexpected error");
+        codes.put("2", "invalid input (plan, flags); nothing changed");
+        codes.put("3", "a gate failed and the rollout was rolled back (production safe)");
+        codes.put("4", "waiting (approval, a window)");
+        codes.put("5", "conflict: another rollout is active, the expected ring or rollout (--rollout-id) is not the current one, another driver holds the lease, or the key's last rollout FAILED and needs `rollout resolve`");
+        codes.put("6", "the revert failed (status FAILED): production state unknown, a person must resolve it");
+        return codes;
+    }
 
     boolean json() {
         return "json".equalsIgnoreCase(output);
@@ -108,7 +121,7 @@ public final class RolloutCommand implements Callable<Integer> {
     public static int execute(String[] args, PrintStream out, PrintStream err) {
         RolloutCommand root = new RolloutCommand();
         String word = commandWord(args);
-        CommandLine cl = commandLine(root, COMMANDS.containsKey(word) ? List.of(word) : List.copyOf(COMMANDS.keySet()));
+        CommandLine cl = commandLine(root, word != null && COMMANDS.contains(word) ? List.of(word) : COMMANDS);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -123,17 +136,19 @@ public final class RolloutCommand implements Callable<Integer> {
 
     /** The command line with every subcommand (and `help`): for help, completion and suggestions. */
     static CommandLine full() {
-        return commandLine(new RolloutCommand(), List.copyOf(COMMANDS.keySet()));
+        return commandLine(new RolloutCommand(), COMMANDS);
     }
 
     private static CommandLine commandLine(RolloutCommand root, List<String> names) {
-        CommandLine cl = new CommandLine(root);
+        CommandLine cl = new CommandLine(CommandModel.of(root));
         for (String name : names) {
-            cl.addSubcommand(name, COMMANDS.get(name));
-            CommandSpec sub = cl.getSubcommands().get(name).getCommandSpec();
-            if (sub.optionsMap().get("--help") == null) {
-                sub.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
+            CommandModel.Declared command = command(name);
+            CommandSpec sub = CommandModel.of(command);
+            if (command instanceof Base b) {
+                b.root = root;
+                b.spec = sub;
             }
+            cl.addSubcommand(name, new CommandLine(sub));
         }
         if (names.size() > 1) cl.addSubcommand("help", new CommandLine.HelpCommand());
         return cl;

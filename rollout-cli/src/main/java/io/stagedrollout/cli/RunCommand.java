@@ -4,22 +4,21 @@ import io.stagedrollout.core.engine.EngineResult;
 import io.stagedrollout.core.plan.RolloutPlan;
 import io.stagedrollout.core.store.RolloutKey;
 import io.stagedrollout.core.store.RolloutStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Mixin;
 
-@Command(name = "run", description = "Drive a whole rollout: deploy each ring, bake, judge, wait for approval "
-        + "(another shell's `rollout promote` releases it), promote, revert on failure. Run it again after an "
-        + "interruption and it resumes from the stored state.")
 final class RunCommand extends Base {
-    @Mixin
-    StartOptions start;
-
-    @Option(names = "--auto-approve", description = "Promote manual rings that passed their gates without waiting for a person.")
+    final StartOptions start = new StartOptions();
     boolean autoApprove;
+    final DriverOptions driver = new DriverOptions();
 
-    @Mixin
-    DriverOptions driver;
+    @Override
+    public void declare(CommandModel m) {
+        m.command("run", "Drive a whole rollout: deploy each ring, bake, judge, wait for approval "
+                + "(another shell's `rollout promote` releases it), promote, revert on failure. Run it again after an "
+                + "interruption and it resumes from the stored state.");
+        start.declare(m);
+        m.flag("--auto-approve", "Promote manual rings that passed their gates without waiting for a person.").toFlag(v -> autoApprove = v);
+        driver.declare(m);
+    }
 
     @Override
     int execute() throws Exception {

@@ -3,14 +3,16 @@ package io.stagedrollout.cli;
 import io.stagedrollout.core.engine.EngineResult;
 import io.stagedrollout.core.plan.RolloutPlan;
 import io.stagedrollout.core.store.RolloutStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
-@Command(name = "start", description = "Start a rollout (no ring is deployed yet; `advance` deploys the first). "
-        + "Starting the version already under way attaches to it.")
 final class StartCommand extends Base {
-    @Mixin
-    StartOptions start;
+    final StartOptions start = new StartOptions();
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("start", "Start a rollout (no ring is deployed yet; `advance` deploys the first). "
+                + "Starting the version already under way attaches to it.");
+        start.declare(m);
+    }
 
     @Override
     int execute() throws Exception {

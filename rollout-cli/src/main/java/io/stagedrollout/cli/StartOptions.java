@@ -5,22 +5,21 @@ import io.stagedrollout.core.engine.RolloutEngine;
 import io.stagedrollout.core.machine.Actor;
 import io.stagedrollout.core.store.RolloutStore.StoreException;
 import java.nio.file.Path;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** What starting a rollout takes, shared by `start` and `run`. */
 final class StartOptions {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The plan file.")
     Path file;
-
-    @Option(names = "--version", required = true, description = "The version to roll out.")
     String version;
-
-    @Option(names = "--stable-version", description = "The version to revert to (default: the last good version on record).")
     String stableVersion;
-
-    @Option(names = "--retry", description = "Roll out again a version whose last rollout was rolled back, aborted or failed.")
     boolean retry;
+
+    void declare(CommandModel m) {
+        m.parameter(0, "FILE", "The plan file.").toPath(v -> file = v);
+        m.option("--version", "V", "The version to roll out.").required().toText(v -> version = v);
+        m.option("--stable-version", "V", "The version to revert to (default: the last good version on record).")
+                .toText(v -> stableVersion = v);
+        m.flag("--retry", "Roll out again a version whose last rollout was rolled back, aborted or failed.").toFlag(v -> retry = v);
+    }
 
     void check() throws Base.Invalid {
         Base.requireText("--version", version);

@@ -10,8 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * The workload the {@code ./rollout} launcher records a start-up archive from (JDK 25: an AOT cache, JDK 17: an
@@ -21,8 +19,7 @@ import picocli.CommandLine.Option;
  * and the HTTP client and TLS stack (some 500 classes) would cost every short command about 50 ms to save a gate
  * that waits on the network anyway (BENCHMARKS.md, "CLI start-up").
  */
-@Command(name = StartupTraining.NAME, hidden = true, description = "Record what the everyday commands load (used by the launcher).")
-final class StartupTraining implements Callable<Integer> {
+final class StartupTraining implements Callable<Integer>, CommandModel.Declared {
     static final String NAME = "train-startup-cache";
 
     /**
@@ -33,12 +30,17 @@ final class StartupTraining implements Callable<Integer> {
      */
     enum Family { all, read }
 
-    @Option(names = "--family", defaultValue = "all", description = "all or read")
     Family family;
-
-    @Option(names = "--keep-in", paramLabel = "DIR", description = "Keep the training store here (the read family "
-            + "reads the rollout an earlier `all` run left in it); default: a temporary directory, deleted after.")
     Path kept;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command(NAME, "Record what the everyday commands load (used by the launcher).");
+        m.spec.usageMessage().hidden(true);
+        m.option("--family", "all|read", "all or read").defaultValue("all").to(Family.class, v -> family = v);
+        m.option("--keep-in", "DIR", "Keep the training store here (the read family reads the rollout an earlier `all` "
+                + "run left in it); default: a temporary directory, deleted after.").toPath(v -> kept = v);
+    }
 
     @Override
     public Integer call() throws Exception {

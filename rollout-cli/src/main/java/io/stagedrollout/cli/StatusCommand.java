@@ -12,26 +12,24 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(name = "status", description = "Show a rollout. With --wait, block until nobody is working on it (not "
-        + "deploying, baking or reverting) and exit as `advance` would: 0 passed/completed, 3 rolled back, 4 waiting.")
 final class StatusCommand extends Base {
-    @Option(names = "--rollout", required = true, paramLabel = "KEY", description = "service/environment")
     String rollout;
-
-    @picocli.CommandLine.Mixin
-    TargetOptions aim;
-
-    @Option(names = "--wait", description = "Block until the rollout is at rest.")
+    final TargetOptions aim = new TargetOptions();
     boolean await;
-
-    @Option(names = "--succeed-on-pause", description = "With --wait: exit 0 when the rollout waits for approval.")
     boolean succeedOnPause;
-
-    @Option(names = "--timeout", paramLabel = "DURATION", description = "With --wait: give up after this long (exit 4).")
     String timeout;
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("status", "Show a rollout. With --wait, block until nobody is working on it (not "
+                + "deploying, baking or reverting) and exit as `advance` would: 0 passed/completed, 3 rolled back, 4 waiting.");
+        m.option("--rollout", "KEY", "service/environment").required().toText(v -> rollout = v);
+        aim.declare(m);
+        m.flag("--wait", "Block until the rollout is at rest.").toFlag(v -> await = v);
+        m.flag("--succeed-on-pause", "With --wait: exit 0 when the rollout waits for approval.").toFlag(v -> succeedOnPause = v);
+        m.option("--timeout", "DURATION", "With --wait: give up after this long (exit 4).").toText(v -> timeout = v);
+    }
 
     @Override
     int execute() throws Exception {

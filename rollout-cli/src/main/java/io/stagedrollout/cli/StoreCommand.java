@@ -11,28 +11,27 @@ import io.stagedrollout.core.store.StoreMaintenance.KeyHealth;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(name = "store", description = {
-        "Check or repair the store. `check` reads every file (every journal line, its checksum and revision) and says "
-                + "what is wrong and what `repair` would do; it changes nothing. `repair` fixes what can be fixed without "
-                + "losing a committed event: it drops a torn last line (a commit that never completed), keeps a copy of a "
-                + "damaged journal and puts a JOURNAL_DAMAGED line in place of each run of damaged lines, rebuilds a "
-                + "missing, invalid or stale state.json from the journal, removes links planted in place of store files "
-                + "and makes store files 0600.",
-        "Exit 0 when nothing is (left) wrong, 1 when something is."})
 final class StoreCommand extends Base {
     enum Action { check, repair }
 
-    @Parameters(index = "0", paramLabel = "check|repair", description = "check (read only) or repair")
     Action action;
-
-    @Option(names = "--rollout", paramLabel = "KEY", description = "Only this key, service/environment (default: every key).")
     String rollout;
-
     Clock clock = Clock.systemUTC();
+
+    @Override
+    public void declare(CommandModel m) {
+        m.command("store",
+                "Check or repair the store. `check` reads every file (every journal line, its checksum and revision) and says "
+                        + "what is wrong and what `repair` would do; it changes nothing. `repair` fixes what can be fixed without "
+                        + "losing a committed event: it drops a torn last line (a commit that never completed), keeps a copy of a "
+                        + "damaged journal and puts a JOURNAL_DAMAGED line in place of each run of damaged lines, rebuilds a "
+                        + "missing, invalid or stale state.json from the journal, removes links planted in place of store files "
+                        + "and makes store files 0600.",
+                "Exit 0 when nothing is (left) wrong, 1 when something is.");
+        m.parameter(0, "check|repair", "check (read only) or repair").to(Action.class, v -> action = v);
+        m.option("--rollout", "KEY", "Only this key, service/environment (default: every key).").toText(v -> rollout = v);
+    }
 
     @Override
     int execute() throws Exception {

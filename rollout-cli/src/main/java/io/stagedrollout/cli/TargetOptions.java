@@ -3,7 +3,6 @@ package io.stagedrollout.cli;
 import io.stagedrollout.core.machine.Target;
 import java.util.List;
 import io.stagedrollout.core.plan.Problem;
-import picocli.CommandLine.Option;
 
 /**
  * Which rollout a command is aimed at, besides its key: {@code --rollout-id} and {@code --expect-version}. When the
@@ -11,13 +10,15 @@ import picocli.CommandLine.Option;
  * tool prints uses this form, so a command pasted from an old notice cannot act on a newer rollout.
  */
 final class TargetOptions {
-    @Option(names = "--rollout-id", paramLabel = "ID", description = "Act only if the key's rollout is this one "
-            + "(the id printed by start/run and in every notice); otherwise exit 5 and change nothing.")
     String rolloutId;
-
-    @Option(names = "--expect-version", paramLabel = "V", description = "Act only if the key's rollout rolls out "
-            + "this version; otherwise exit 5 and change nothing.")
     String expectVersion;
+
+    void declare(CommandModel m) {
+        m.option("--rollout-id", "ID", "Act only if the key's rollout is this one "
+                + "(the id printed by start/run and in every notice); otherwise exit 5 and change nothing.").toText(v -> rolloutId = v);
+        m.option("--expect-version", "V", "Act only if the key's rollout rolls out "
+                + "this version; otherwise exit 5 and change nothing.").toText(v -> expectVersion = v);
+    }
 
     Target target() throws Base.Invalid {
         if (rolloutId != null) {

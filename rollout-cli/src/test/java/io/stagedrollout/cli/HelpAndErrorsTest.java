@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine.Command;
 
 /** Help on every command, mistakes named once with a suggestion, and shell completion (the first hour, issue 13). */
 class HelpAndErrorsTest {
@@ -40,7 +39,7 @@ class HelpAndErrorsTest {
     }
 
     static List<String> commands() {
-        return RolloutCommand.COMMANDS.keySet().stream().filter(n -> !n.equals(StartupTraining.NAME)).toList();
+        return RolloutCommand.COMMANDS.stream().filter(n -> !n.equals(StartupTraining.NAME)).toList();
     }
 
     @ParameterizedTest
@@ -61,8 +60,9 @@ class HelpAndErrorsTest {
     }
 
     @Test
-    void theRegistryNamesEachCommandAsItsAnnotationDoes() {
-        RolloutCommand.COMMANDS.forEach((name, type) -> assertThat(type.getAnnotation(Command.class).name()).isEqualTo(name));
+    void theRegistryNamesEachCommandAsItsModelDoes() {
+        RolloutCommand.COMMANDS.forEach(name -> assertThat(CommandModel.of(RolloutCommand.command(name)).name()).isEqualTo(name));
+        assertThat(RolloutCommand.command("nope")).isNull();
     }
 
     @Test
@@ -145,8 +145,7 @@ class HelpAndErrorsTest {
         assertThat(RolloutCommand.commandWord(new String[] {"--state-dir", "status", "status", "--rollout", "a/b"})).isEqualTo("status");
         assertThat(RolloutCommand.commandWord(new String[] {"--output=json", "list"})).isEqualTo("list");
         assertThat(RolloutCommand.commandWord(new String[] {"--help"})).isNull();
-        Map<String, Class<?>> all = RolloutCommand.COMMANDS;
-        assertThat(all).containsKeys("status", "completion", StartupTraining.NAME);
+        assertThat(RolloutCommand.COMMANDS).contains("status", "completion", StartupTraining.NAME);
     }
 
     @Test
