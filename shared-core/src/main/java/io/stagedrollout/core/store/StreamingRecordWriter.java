@@ -25,7 +25,7 @@ import java.util.Map;
  *
  * <p>It writes only values it knows the data binding writes the same way (strings, numbers, booleans, enums by name,
  * ISO instants and durations, lists, sets, maps with string keys and records of those) and gives up — returns null —
- * on anything else, such as a null inside a list or a map. The caller then writes the general way. {@code
+ * on anything else, such as a null inside a list. The caller then writes the general way. {@code
  * StreamingRecordWriterTest} checks, byte for byte, that both write the same random states, events and leases.
  */
 final class StreamingRecordWriter {
@@ -100,7 +100,8 @@ final class StreamingRecordWriter {
         } else if (v instanceof Map<?, ?> m) {
             g.writeStartObject();
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!(e.getKey() instanceof String k) || e.getValue() == null) throw new GiveUp();
+                if (!(e.getKey() instanceof String k)) throw new GiveUp();
+                if (e.getValue() == null) continue; // NON_NULL content inclusion: the data binding leaves it out
                 g.writeFieldName(k);
                 value(g, e.getValue());
             }

@@ -88,6 +88,21 @@ class StreamingRecordWriterTest {
     }
 
     @Test
+    void aMapEntryWithoutAValueIsLeftOutAsTheDataBindingLeavesItOut() throws Exception {
+        var evidence = new java.util.LinkedHashMap<String, Object>();
+        evidence.put("version", "2.0.0");
+        evidence.put("stableVersion", null); // `start` without --stable-version
+        RolloutState state = (RolloutState) new RandomValues(new Random(5), false).of(RolloutState.class);
+        var events = List.of(new RolloutEvent(state.revision(), state.id(), state.updatedAt(), "STARTED", null, null,
+                state.status(), null, "started", evidence));
+
+        assertThat(StreamingRecordWriter.document(g -> StreamingRecordWriter.value(g, events.get(0))))
+                .as("the streaming writer takes the event on").isNotNull();
+        assertThat(text(Journal.line(state.revision(), state, false, events))).contains("\"evidence\":{\"version\":\"2.0.0\"}")
+                .isEqualTo(text(Journal.line(state.revision(), null, (ObjectNode) StateJson.MAPPER.valueToTree(state), events)));
+    }
+
+    @Test
     void whatItWritesTheStreamingReaderReadsBack() throws Exception {
         RolloutState state = (RolloutState) new RandomValues(new Random(11), false).of(RolloutState.class);
         byte[] file = StateFile.bytes(new StateFile.JournalEnd(99, 3), state);
