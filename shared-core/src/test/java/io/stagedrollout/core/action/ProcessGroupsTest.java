@@ -26,6 +26,12 @@ class ProcessGroupsTest {
         assumeTrue(ProcessGroups.available(), "needs setsid (util-linux)");
     }
 
+    @net.jqwik.api.Property(tries = 500)
+    void aTimeLimitIsWrittenInSecondsWithMilliseconds(@net.jqwik.api.ForAll @net.jqwik.api.constraints.LongRange(min = -5, max = 400_000_000_000L) long ms) {
+        assertThat(ProcessGroups.seconds(Duration.ofMillis(ms)))
+                .isEqualTo(String.format(java.util.Locale.ROOT, "%.3fs", Math.max(1, ms) / 1000.0));
+    }
+
     Processes.Outcome run(String script, Duration timeout, Duration grace) throws InterruptedException {
         return Processes.run(List.of("sh", "-c", script), dir, System.getenv(), Map.of(), timeout, line -> {},
                 new ProcessControl("test:" + System.nanoTime(), grace));
