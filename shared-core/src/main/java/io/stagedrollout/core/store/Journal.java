@@ -149,10 +149,17 @@ final class Journal {
     /** Only what history needs: Jackson skips the state without building it. */
     private record EventsOnly(Long rev, ObjectNode repaired, List<RolloutEvent> events) {}
 
+    /**
+     * The same, as the streaming reader takes it: `start` reads the key's history, and building the data binding
+     * for it cost every start on a key with a past some 90 ms (issue 18). A repair line (rare) is left to the data
+     * binding, which keeps the repaired state as a tree; so is anything the streaming reader gives up on.
+     */
+    record StreamedEvents(Long rev, List<RolloutEvent> events) {}
+
     static Entry parse(byte[] b, int off, int len, boolean withState) throws IOException {
         if (!withState) {
-            EventsOnly e = StateJson.MAPPER.readValue(b, off, len, EventsOnly.class);
-            return new Entry(e.rev(), e.repaired(), null, e.events() == null ? List.of() : e.events());
+            Entry streamed = eventsStreamed(b, off, len);
+            return streamed != null ? streamed : eventsBound(b, off, len);
         }
         JsonNode n = StateJson.MAPPER.readTree(b, off, len);
         if (!(n instanceof ObjectNode o)) throw new IOException("not an object");
@@ -167,6 +174,28 @@ final class Journal {
         JsonNode r = o.get("repaired");
         return new Entry(rev == null || rev.isNull() ? null : rev.asLong(), r instanceof ObjectNode ro ? ro : null,
                 s instanceof ObjectNode so ? so : null, events);
+    }
+
+    /** A line's revision and events through the streaming reader, or null when it does not take the line on. */
+    static Entry eventsStreamed(byte[] b, int off, int len) {
+        StreamedEvents e = repairLine(b, off, len) ? null : StreamingRecordReader.record(b, off, len, StreamedEvents.class);
+        return e == null ? null : new Entry(e.rev(), null, null, e.events() == null ? List.of() : e.events());
+    }
+
+    /** A line's revision, repair and events through the data binding. */
+    static Entry eventsBound(byte[] b, int off, int len) throws IOException {
+        EventsOnly e = StateJson.MAPPER.readValue(b, off, len, EventsOnly.class);
+        return new Entry(e.rev(), e.repaired(), null, e.events() == null ? List.of() : e.events());
+    }
+
+    private static final byte[] REPAIRED = "\"repaired\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Whether the line names a field "repaired" anywhere (a repair line, or text that only looks like one). */
+    private static boolean repairLine(byte[] b, int off, int len) {
+        for (int i = off; i <= off + len - REPAIRED.length; i++) {
+            if (startsWith(b, i, off + len - i, REPAIRED)) return true;
+        }
+        return false;
     }
 
     static RolloutEvent parseLegacy(byte[] b, int off, int len) throws JsonProcessingException, IOException {

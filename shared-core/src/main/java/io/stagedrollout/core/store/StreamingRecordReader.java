@@ -24,7 +24,7 @@ import java.util.Set;
 
 /**
  * Reads the store's records — a state file ({@link StateFile}: the journal's end, the ring names, the state), a
- * lease — with Jackson's streaming parser, following the records' components. A command that starts, reads one
+ * lease, a journal line's events — with Jackson's streaming parser, following the records' components. A command that starts, reads one
  * state and exits (`rollout status`) would otherwise spend most of its time in data binding's first use: about
  * 110 ms of introspection against well under 1 ms of parsing (BENCHMARKS.md, "CLI start-up, second round").
  *
@@ -48,7 +48,12 @@ final class StreamingRecordReader {
 
     /** The record {@code type} in {@code json}, or null when this reader does not take it on. */
     static <T extends Record> T record(byte[] json, Class<T> type) {
-        try (JsonParser p = JSON.createParser(json)) {
+        return record(json, 0, json.length, type);
+    }
+
+    /** The record {@code type} in {@code len} bytes of {@code json} from {@code off}, or null (as above). */
+    static <T extends Record> T record(byte[] json, int off, int len, Class<T> type) {
+        try (JsonParser p = JSON.createParser(json, off, len)) {
             p.nextToken();
             return type.cast(value(p, type));
         } catch (IOException | RuntimeException e) { // GiveUp, a parse error, a value a record refuses

@@ -53,6 +53,32 @@ class StreamingRecordReaderTest {
         assertThat(read).isNotNull().isEqualTo(LeaseJson.mapper().readValue(json, Lease.class)).isEqualTo(written);
     }
 
+    @Property(tries = 200)
+    void readsTheEventsOfEveryJournalLineAsTheDataBindingDoes(@ForAll long seed) throws Exception {
+        RandomValues random = new RandomValues(new Random(seed));
+        RolloutState state = (RolloutState) random.of(RolloutState.class);
+        List<io.stagedrollout.core.machine.RolloutEvent> events = new ArrayList<>();
+        for (int i = (int) Math.abs(seed % 4); i > 0; i--) events.add((io.stagedrollout.core.machine.RolloutEvent) random.of(io.stagedrollout.core.machine.RolloutEvent.class));
+        byte[] line = Journal.line(state.revision(), state, seed % 2 == 0, events);
+        int len = line.length - 1; // without the newline, as the scanner hands it over
+
+        Journal.Entry streamed = Journal.eventsStreamed(line, 0, len);
+
+        assertThat(streamed).as("the streaming reader takes on %s", new String(line, StandardCharsets.UTF_8)).isNotNull();
+        assertThat(streamed).isEqualTo(Journal.eventsBound(line, 0, len));
+        assertThat(streamed.events()).isEqualTo(events.stream().map(e -> e.withRevision(state.revision())).toList());
+    }
+
+    @Test
+    void aRepairLineIsLeftToTheDataBinding() throws Exception {
+        RolloutState state = (RolloutState) new RandomValues(new Random(9)).of(RolloutState.class);
+        ObjectNode tree = StateJson.MAPPER.valueToTree(state);
+        byte[] line = Journal.line(null, tree, tree, List.of());
+
+        assertThat(Journal.eventsStreamed(line, 0, line.length - 1)).isNull();
+        assertThat(Journal.parse(line, 0, line.length - 1, false).isRepair()).isTrue();
+    }
+
     @Test
     void readsTheJournalEndAndRingNamesOfAStateFile() throws Exception {
         RolloutState state = (RolloutState) new RandomValues(new Random(7)).of(RolloutState.class);
