@@ -19,7 +19,8 @@
 # What is measured, per command and JVM: wall time and CPU time (user + sys) of the whole process, medians over the
 # rounds. The archives are recorded the way the `./rollout` launcher records them (`train-startup-cache`: JDK 25
 # AOT cache with -XX:AOTCacheOutput, JDK 17 AppCDS with -XX:ArchiveClassesAtExit), before the rounds: one of all
-# everyday commands, and one of the commands that only read (`--family read`), which `status` runs with.
+# everyday commands, and one of the everyday commands printing text (`--family text`), which `status`, `start`,
+# `advance` and `promote` run with, as through the launcher.
 # A command that changes state gets a fresh copy of its store before each run (not timed).
 set -euo pipefail
 ROUNDS=20 BEFORE=""
@@ -49,7 +50,8 @@ printf 'Main-Class: Hello\n' > hello.mf && "$(dirname "$JAVA17")/jar" cfm hello.
 cp "$JAR" new/rollout.jar
 [ -n "$BEFORE" ] && cp "$BEFORE" old/rollout.jar
 
-# --- stores: a rollout waiting for approval at its first ring (status, promote) and one just started (advance)
+# --- stores: a rollout waiting for approval at its first ring (status, promote), one just started (advance), and
+# a key whose last rollout completed (start on a key with a past reads its history)
 cat > plan.yaml <<'YAML'
 service: checkout
 environment: production
@@ -64,6 +66,10 @@ R() { "$JAVA17" -jar new/rollout.jar "$@" >/dev/null 2>&1 || true; }
 R start plan.yaml --version 2.0.0 --stable-version 1.0.0 --state-dir pending
 cp -r pending waiting
 R advance --rollout checkout/production --state-dir waiting
+R start plan.yaml --version 1.0.0 --state-dir done
+R advance --rollout checkout/production --state-dir done
+R promote --rollout checkout/production --ring canary --state-dir done
+R advance --rollout checkout/production --state-dir done
 
 # --- archives, recorded as the launcher records them
 TRAIN="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djdk.reflect.useNativeAccessorOnly=true"
@@ -71,10 +77,10 @@ MAIN="-cp new/rollout.jar io.stagedrollout.cli.Main" # as the launcher starts it
 R17="-Xlog:cds=off -Xlog:cds+dynamic=off $MAIN train-startup-cache --keep-in"
 R25="-Xlog:aot=off -Xlog:cds=off $MAIN train-startup-cache --keep-in"
 "$JAVA17" $TRAIN -XX:ArchiveClassesAtExit=new/jdk17.jsa $R17 train17 >/dev/null 2>&1
-"$JAVA17" $TRAIN -XX:ArchiveClassesAtExit=new/jdk17.read.jsa $R17 train17 --family read >/dev/null 2>&1
+"$JAVA17" $TRAIN -XX:ArchiveClassesAtExit=new/jdk17.text.jsa $R17 train17 --family text >/dev/null 2>&1
 if [ -n "$JAVA25" ]; then
   "$JAVA25" $TRAIN -XX:AOTCacheOutput=new/jdk25.aot $R25 train25 >/dev/null 2>&1
-  "$JAVA25" $TRAIN -XX:AOTCacheOutput=new/jdk25.read.aot $R25 train25 --family read >/dev/null 2>&1
+  "$JAVA25" $TRAIN -XX:AOTCacheOutput=new/jdk25.text.aot $R25 train25 --family text >/dev/null 2>&1
 fi
 OLD25=""
 if [ -n "$BEFORE" ]; then
@@ -96,10 +102,10 @@ ROLLOUT_TRAIN_WAIT=1 clone/rollout --version >/dev/null # records both archives 
 LONG="-XX:+UseSerialGC -Djdk.reflect.useNativeAccessorOnly=true" SHORT="$LONG -XX:TieredStopAtLevel=1"
 A17="-XX:SharedArchiveFile=new/jdk17.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off $MAIN"
 A25="-XX:AOTCache=new/jdk25.aot -Xlog:aot=off -Xlog:cds=off $MAIN"
-RA17="-XX:SharedArchiveFile=new/jdk17.read.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off $MAIN"
-RA25="-XX:AOTCache=new/jdk25.read.aot -Xlog:aot=off -Xlog:cds=off $MAIN"
-N17="$JAVA17 $SHORT $A17" L17="$JAVA17 $LONG $A17" RN17="$JAVA17 $SHORT $RA17"
-N25="$JAVA25 $SHORT $A25" L25="$JAVA25 $LONG $A25" RN25="$JAVA25 $SHORT $RA25"
+RA17="-XX:SharedArchiveFile=new/jdk17.text.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off $MAIN"
+RA25="-XX:AOTCache=new/jdk25.text.aot -Xlog:aot=off -Xlog:cds=off $MAIN"
+N17="$JAVA17 $SHORT $A17" RN17="$JAVA17 $SHORT $RA17" RL17="$JAVA17 $LONG $RA17"
+N25="$JAVA25 $SHORT $A25" RN25="$JAVA25 $SHORT $RA25" RL25="$JAVA25 $LONG $RA25"
 ON25="$JAVA25 $SHORT -XX:AOTCache=old/jdk25.aot -Xlog:aot=off -Xlog:cds=off -jar old/rollout.jar"
 OL25="$JAVA25 $LONG -XX:AOTCache=old/jdk25.aot -Xlog:aot=off -Xlog:cds=off -jar old/rollout.jar"
 O17="$JAVA17 -jar old/rollout.jar"
@@ -117,9 +123,10 @@ add status17 "$RN17 $STATUS" -
 add status17-all "$N17 $STATUS" -
 add status17-defaults "$JAVA17 $RA17 $STATUS" -
 add status17-plain "$JAVA17 -jar new/rollout.jar $STATUS" -
-add start17 "$N17 $START" empty
-add advance17 "$L17 $ADVANCE" pending
-add promote17 "$N17 $PROMOTE" waiting
+add start17 "$RN17 $START" empty
+add start17-past "$RN17 $START" done
+add advance17 "$RL17 $ADVANCE" pending
+add promote17 "$RN17 $PROMOTE" waiting
 if [ -n "$JAVA25" ]; then
   add hello25 "$JAVA25 -jar hello.jar" -
   add status25 "$RN25 $STATUS" -
@@ -127,20 +134,23 @@ if [ -n "$JAVA25" ]; then
   add status25-defaults "$JAVA25 $RA25 $STATUS" -
   add status25-plain "$JAVA25 -jar new/rollout.jar $STATUS" -
   add status25-launcher "clone/rollout $STATUS" -
-  add start25 "$N25 $START" empty
-  add advance25 "$L25 $ADVANCE" pending
-  add promote25 "$N25 $PROMOTE" waiting
+  add start25 "$RN25 $START" empty
+  add start25-past "$RN25 $START" done
+  add advance25 "$RL25 $ADVANCE" pending
+  add promote25 "$RN25 $PROMOTE" waiting
 fi
 if [ -n "$BEFORE" ]; then
   add before-status17 "$O17 $STATUS" -
   add before-status17-cds "$O17C $STATUS" -
   add before-start17 "$O17 $START" empty
+  add before-start17-past "$O17 $START" done
   add before-advance17 "$O17 $ADVANCE" pending
   add before-promote17 "$O17 $PROMOTE" waiting
 fi
 if [ -n "$OLD25" ]; then
   add before-status25 "$ON25 $STATUS" -
   add before-start25 "$ON25 $START" empty
+  add before-start25-past "$ON25 $START" done
   add before-advance25 "$OL25 $ADVANCE" pending
   add before-promote25 "$ON25 $PROMOTE" waiting
 fi
@@ -185,47 +195,53 @@ if [ -n "$BEFORE" ]; then
   row "before: status (17, plain java -jar)" before-status17 hello17
   row "before: status (17, AppCDS of a status run)" before-status17-cds hello17
   row "before: start (17)" before-start17 hello17
+  row "before: start, key with a past (17)" before-start17-past hello17
   row "before: advance, no bake (17)" before-advance17 hello17
   row "before: promote (17)" before-promote17 hello17
 fi
 row "status (17, plain java -jar)" status17-plain hello17
-row "status (17, reading archive, default JVM options)" status17-defaults hello17
+row "status (17, text archive, default JVM options)" status17-defaults hello17
 row "status (17, AppCDS of all commands, launcher's options)" status17-all hello17
-row "status (17, reading archive, launcher's options)" status17 hello17
-row "start (17, AppCDS, launcher's options)" start17 hello17
-row "advance, no bake (17, AppCDS, launcher's options)" advance17 hello17
-row "promote (17, AppCDS, launcher's options)" promote17 hello17
+row "status (17, text archive, launcher's options)" status17 hello17
+row "start (17, text archive, launcher's options)" start17 hello17
+row "start, key with a past (17, text archive, launcher's options)" start17-past hello17
+row "advance, no bake (17, text archive, launcher's options)" advance17 hello17
+row "promote (17, text archive, launcher's options)" promote17 hello17
 if [ -n "$JAVA25" ]; then
   row "java hello-world (25)" hello25 hello25
   row "status (25, plain java -jar)" status25-plain hello25
   if [ -n "$OLD25" ]; then
     row "before: status (25, its AOT cache, launcher's options)" before-status25 hello25
     row "before: start (25)" before-start25 hello25
+    row "before: start, key with a past (25)" before-start25-past hello25
     row "before: advance, no bake (25)" before-advance25 hello25
     row "before: promote (25)" before-promote25 hello25
   fi
-  row "status (25, reading AOT cache, default JVM options)" status25-defaults hello25
+  row "status (25, text AOT cache, default JVM options)" status25-defaults hello25
   row "status (25, AOT cache of all commands, launcher's options)" status25-all hello25
-  row "status (25, reading AOT cache, launcher's options)" status25 hello25
+  row "status (25, text AOT cache, launcher's options)" status25 hello25
   row "status (25, through ./rollout)" status25-launcher hello25
-  row "start (25, AOT cache, launcher's options)" start25 hello25
-  row "advance, no bake (25, AOT cache, launcher's options)" advance25 hello25
-  row "promote (25, AOT cache, launcher's options)" promote25 hello25
+  row "start (25, text AOT cache, launcher's options)" start25 hello25
+  row "start, key with a past (25, text AOT cache, launcher's options)" start25-past hello25
+  row "advance, no bake (25, text AOT cache, launcher's options)" advance25 hello25
+  row "promote (25, text AOT cache, launcher's options)" promote25 hello25
 fi
 if [ -n "$BEFORE" ]; then
   echo
-  echo "| after / before (wall) | status | start | advance | promote |"
-  echo "|---|---|---|---|---|"
+  echo "| after / before (wall) | status | start | start, key with a past | advance | promote |"
+  echo "|---|---|---|---|---|---|"
   for after in 17 ${JAVA25:+25}; do
     awk -v a="$after" -v s="$(median status$after 2)" -v sb="$(median before-status17 2)" -v t="$(median start$after 2)" \
-      -v tb="$(median before-start17 2)" -v v="$(median advance$after 2)" -v vb="$(median before-advance17 2)" \
+      -v tb="$(median before-start17 2)" -v h="$(median start$after-past 2)" -v hb="$(median before-start17-past 2)" \
+      -v v="$(median advance$after 2)" -v vb="$(median before-advance17 2)" \
       -v p="$(median promote$after 2)" -v pb="$(median before-promote17 2)" \
-      'BEGIN { printf "| after on %s / before (17, plain) | %.2f | %.2f | %.2f | %.2f |\n", a, s / sb, t / tb, v / vb, p / pb }'
+      'BEGIN { printf "| after on %s / before (17, plain) | %.2f | %.2f | %.2f | %.2f | %.2f |\n", a, s / sb, t / tb, h / hb, v / vb, p / pb }'
   done
   if [ -n "$OLD25" ]; then
     awk -v s="$(median status25 2)" -v sb="$(median before-status25 2)" -v t="$(median start25 2)" \
-      -v tb="$(median before-start25 2)" -v v="$(median advance25 2)" -v vb="$(median before-advance25 2)" \
+      -v tb="$(median before-start25 2)" -v h="$(median start25-past 2)" -v hb="$(median before-start25-past 2)" \
+      -v v="$(median advance25 2)" -v vb="$(median before-advance25 2)" \
       -v p="$(median promote25 2)" -v pb="$(median before-promote25 2)" \
-      'BEGIN { printf "| after on 25 / before on 25 (its AOT cache, launcher options) | %.2f | %.2f | %.2f | %.2f |\n", s / sb, t / tb, v / vb, p / pb }'
+      'BEGIN { printf "| after on 25 / before on 25 (its AOT cache, launcher options) | %.2f | %.2f | %.2f | %.2f | %.2f |\n", s / sb, t / tb, h / hb, v / vb, p / pb }'
   fi
 fi

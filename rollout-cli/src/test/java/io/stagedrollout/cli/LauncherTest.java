@@ -131,19 +131,20 @@ class LauncherTest {
     }
 
     @Test
-    void theCommandsThatOnlyReadRunWithTheirOwnSmallerArchive() throws Exception {
+    void theEverydayCommandsPrintingTextRunWithTheirOwnSmallerArchive() throws Exception {
         Path a = clone("clone-a");
         Map<String, String> java17 = Map.of("ROLLOUT_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "ROLLOUT_TRAIN_WAIT", "1");
         assertThat(launch(a, java17, "--version").exit()).isZero();
         String state = dir.resolve("state").toString();
 
-        assertThat(archiveUsedBy(a, java17, "status", "--rollout", "a/b", "--state-dir", state)).endsWith(".read.jsa.");
-        assertThat(archiveUsedBy(a, java17, "list", "--state-dir", state)).endsWith(".read.jsa.");
-        assertThat(archiveUsedBy(a, java17, "abort", "--rollout", "a/b", "--reason", "x", "--state-dir", state))
-                .endsWith(".jsa.").doesNotContain(".read.");
+        assertThat(archiveUsedBy(a, java17, "status", "--rollout", "a/b", "--state-dir", state)).endsWith(".text.jsa.");
+        assertThat(archiveUsedBy(a, java17, "list", "--state-dir", state)).endsWith(".text.jsa.");
+        assertThat(archiveUsedBy(a, java17, "abort", "--rollout", "a/b", "--reason", "x", "--state-dir", state)).endsWith(".text.jsa.");
+        assertThat(archiveUsedBy(a, java17, "plan", dir.resolve("missing.yaml").toString()))
+                .as("the commands outside the text family: the archive of all commands").doesNotContain(".text.").endsWith(".jsa.");
         assertThat(archiveUsedBy(a, java17, "status", "--rollout", "a/b", "--state-dir", state, "--output", "json"))
-                .as("JSON output needs the data binding: the archive of all commands").doesNotContain(".read.").endsWith(".jsa.");
+                .as("JSON output needs the data binding: the archive of all commands").doesNotContain(".text.").endsWith(".jsa.");
     }
 
     @Test
