@@ -118,7 +118,7 @@ public final class Processes {
 
     /** Ends the program's group and everything tagged as it; returns how many processes were still running. */
     private static int endAll(Process p, long group, ProcessControl control) {
-        int ended = ProcessGroups.end(group, control.tag(), control.stopGrace());
+        int ended = ProcessGroups.endStartedHere(group, control.tag(), control.stopGrace());
         if (p.isAlive()) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();

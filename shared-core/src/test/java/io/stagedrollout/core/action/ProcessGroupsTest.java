@@ -119,10 +119,26 @@ class ProcessGroupsTest {
         java.nio.file.Path comm = java.nio.file.Path.of("/proc/" + orphan.pid() + "/comm");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!java.nio.file.Files.readString(comm).trim().equals("sleep") && System.nanoTime() < deadline) Thread.onSpinWait();
-        List<Long> before = new ArrayList<>(ProcessGroups.members(-1, t -> t.startsWith("deploy:checkout/production:r-1:")));
+        List<Long> before = new ArrayList<>(ProcessGroups.members(-1, t -> t.startsWith("deploy:checkout/production:r-1:"), 0));
         assertThat(before).contains(orphan.pid());
         assertThat(ProcessGroups.end(-1, t -> t.startsWith("deploy:checkout/production:r-1:"), Duration.ofSeconds(5))).isEqualTo(1);
         assertThat(orphan.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aSweepAfterThisJvmsOwnProgramLooksOnlyAtProcessesYoungerThanTheJvm() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("setsid", "sleep", "300");
+        pb.environment().put(ProcessControl.TAG_VARIABLE, "deploy:checkout/production:r-2:1:own");
+        Process left = pb.start();
+        java.nio.file.Path comm = java.nio.file.Path.of("/proc/" + left.pid() + "/comm");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!java.nio.file.Files.readString(comm).trim().equals("sleep") && System.nanoTime() < deadline) Thread.onSpinWait();
+        java.util.function.Predicate<String> tag = t -> t.equals("deploy:checkout/production:r-2:1:own");
+
+        assertThat(ProcessGroups.members(-1, tag, ProcessGroups.SELF_START)).as("started after this JVM").contains(left.pid());
+        assertThat(ProcessGroups.members(-1, tag, Long.MAX_VALUE)).as("as if it were older than this JVM").doesNotContain(left.pid());
+        assertThat(ProcessGroups.endStartedHere(-1, "deploy:checkout/production:r-2:1:own", Duration.ofSeconds(5))).isEqualTo(1);
+        assertThat(left.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
