@@ -182,10 +182,10 @@ public final class ProcessGroups {
             for (Path p : procs) {
                 long pid = Long.parseLong(p.getFileName().toString());
                 if (pid == SELF) continue;
-                String[] stat = stat(pid);
-                if (stat == null || stat[0].equals("Z") || stat[0].equals("X")) continue;
-                boolean inGroup = pgid > 1 && Long.parseLong(stat[2]) == pgid;
-                boolean young = notBefore <= 0 || stat.length <= 19 || Long.parseLong(stat[19]) >= notBefore;
+                Stat stat = stat(pid);
+                if (stat == null || stat.state() == 'Z' || stat.state() == 'X') continue;
+                boolean inGroup = pgid > 1 && stat.group() == pgid;
+                boolean young = notBefore <= 0 || stat.start() >= notBefore;
                 if (inGroup || (young && tagMatches(pid, tag))) out.add(pid);
             }
         } catch (IOException e) {
@@ -200,26 +200,60 @@ public final class ProcessGroups {
         return true;
     }
 
-    /** The fields of /proc/PID/stat after the command name: state, ppid, pgrp, …; null when the process is gone. */
-    private static String[] stat(long pid) {
+    /** What a sweep reads of /proc/PID/stat: the state, the process group, the start time (ticks since boot). */
+    private record Stat(char state, long group, long start) {}
+
+    /**
+     * The fields of /proc/PID/stat a sweep needs, or null when the process is gone. Read as bytes and picked out by
+     * position rather than split into its 50 fields: a sweep reads this for every process of the machine.
+     */
+    private static Stat stat(long pid) {
+        byte[] b;
         try {
-            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
-            int close = s.lastIndexOf(')');
-            return close < 0 ? null : s.substring(close + 2).split(" ");
+            b = Files.readAllBytes(Path.of("/proc/" + pid + "/stat"));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+        int i = b.length - 1;
+        while (i >= 0 && b[i] != ')') i--; // the command name may itself hold ')' and spaces
+        if (i < 0 || i + 2 >= b.length) return null;
+        char state = (char) b[i + 2];
+        long group = -1;
+        long start = 0;
+        int field = 3; // the state is field 3
+        for (int j = i + 2; j < b.length && field <= 22; j++) {
+            if (b[j] != ' ') continue;
+            field++;
+            if (field == 5) group = number(b, j + 1);
+            else if (field == 22) start = number(b, j + 1);
+        }
+        return field < 22 ? null : new Stat(state, group, start);
+    }
+
+    private static long number(byte[] b, int from) {
+        long n = 0;
+        boolean negative = from < b.length && b[from] == '-';
+        for (int k = negative ? from + 1 : from; k < b.length && b[k] >= '0' && b[k] <= '9'; k++) n = n * 10 + (b[k] - '0');
+        return negative ? -n : n;
     }
 
     /** A process's start time in clock ticks since boot (/proc/PID/stat field 22); 0 when unknown. */
     private static long startOf(long pid) {
-        String[] stat = stat(pid);
-        return stat == null || stat.length < 20 ? 0 : Long.parseLong(stat[19]);
+        Stat stat = stat(pid);
+        return stat == null ? 0 : stat.start();
     }
 
     private static long groupOf(long pid) {
-        String[] stat = stat(pid);
-        return stat == null ? -1 : Long.parseLong(stat[2]);
+        Stat stat = stat(pid);
+        return stat == null ? -1 : stat.group();
+    }
+
+    private static final byte[] TAG_PREFIX = (ProcessControl.TAG_VARIABLE + "=").getBytes(StandardCharsets.UTF_8);
+
+    private static boolean startsWith(byte[] b, int from, int to, byte[] prefix) {
+        if (to - from < prefix.length) return false;
+        for (int k = 0; k < prefix.length; k++) if (b[from + k] != prefix[k]) return false;
+        return true;
     }
 
     private static boolean tagMatches(long pid, Predicate<String> tag) {
@@ -230,12 +264,14 @@ public final class ProcessGroups {
         } catch (IOException | RuntimeException e) {
             return false; // gone, or another user's process: not ours
         }
-        String prefix = ProcessControl.TAG_VARIABLE + "=";
         int start = 0;
         for (int i = 0; i <= env.length; i++) {
             if (i == env.length || env[i] == 0) {
-                String entry = new String(env, start, i - start, StandardCharsets.UTF_8);
-                if (entry.startsWith(prefix) && tag.test(entry.substring(prefix.length()))) return true;
+                // only the tag's entry is decoded: a sweep reads the environment of many processes
+                if (startsWith(env, start, i, TAG_PREFIX)
+                        && tag.test(new String(env, start + TAG_PREFIX.length, i - start - TAG_PREFIX.length, StandardCharsets.UTF_8))) {
+                    return true;
+                }
                 start = i + 1;
             }
         }
