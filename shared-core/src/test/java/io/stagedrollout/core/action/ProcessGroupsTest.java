@@ -112,13 +112,7 @@ class ProcessGroupsTest {
     @Test
     void leftoversOfACrashedDriverAreFoundByTheirTagPrefixAndEnded() throws Exception {
         // a program started elsewhere (here: by this test, not through Processes) carrying a crashed effect's tag
-        ProcessBuilder pb = new ProcessBuilder("setsid", "sleep", "300");
-        pb.environment().put(ProcessControl.TAG_VARIABLE, "deploy:checkout/production:r-1:7:abc");
-        Process orphan = pb.start();
-        // wait until setsid has become sleep: while a process execs, its environment (the tag) can read as empty
-        java.nio.file.Path comm = java.nio.file.Path.of("/proc/" + orphan.pid() + "/comm");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!java.nio.file.Files.readString(comm).trim().equals("sleep") && System.nanoTime() < deadline) Thread.onSpinWait();
+        Process orphan = taggedSleep("deploy:checkout/production:r-1:7:abc");
         List<Long> before = new ArrayList<>(ProcessGroups.members(-1, t -> t.startsWith("deploy:checkout/production:r-1:"), 0));
         assertThat(before).contains(orphan.pid());
         assertThat(ProcessGroups.end(-1, t -> t.startsWith("deploy:checkout/production:r-1:"), Duration.ofSeconds(5))).isEqualTo(1);
@@ -127,18 +121,25 @@ class ProcessGroupsTest {
 
     @Test
     void aSweepAfterThisJvmsOwnProgramLooksOnlyAtProcessesYoungerThanTheJvm() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("setsid", "sleep", "300");
-        pb.environment().put(ProcessControl.TAG_VARIABLE, "deploy:checkout/production:r-2:1:own");
-        Process left = pb.start();
-        java.nio.file.Path comm = java.nio.file.Path.of("/proc/" + left.pid() + "/comm");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!java.nio.file.Files.readString(comm).trim().equals("sleep") && System.nanoTime() < deadline) Thread.onSpinWait();
+        Process left = taggedSleep("deploy:checkout/production:r-2:1:own");
         java.util.function.Predicate<String> tag = t -> t.equals("deploy:checkout/production:r-2:1:own");
 
         assertThat(ProcessGroups.members(-1, tag, ProcessGroups.SELF_START)).as("started after this JVM").contains(left.pid());
         assertThat(ProcessGroups.members(-1, tag, Long.MAX_VALUE)).as("as if it were older than this JVM").doesNotContain(left.pid());
         assertThat(ProcessGroups.endStartedHere(-1, "deploy:checkout/production:r-2:1:own", Duration.ofSeconds(5))).isEqualTo(1);
         assertThat(left.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** A `sleep` in a session of its own carrying {@code tag}, once it runs as sleep. */
+    private static Process taggedSleep(String tag) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("setsid", "sleep", "300");
+        pb.environment().put(ProcessControl.TAG_VARIABLE, tag);
+        Process p = pb.start();
+        // wait until setsid has become sleep: while a process execs, its environment (the tag) can read as empty
+        Path comm = Path.of("/proc/" + p.pid() + "/comm");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(comm).trim().equals("sleep") && System.nanoTime() < deadline) Thread.onSpinWait();
+        return p;
     }
 
     @Test
