@@ -1,7 +1,7 @@
 package io.stagedrollout.core.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stagedrollout.core.text.PlainJson;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -20,9 +20,6 @@ import java.util.Set;
  * own fields.
  */
 public final class SpecReader {
-    private static final class Mapper {
-        static final ObjectMapper INSTANCE = new ObjectMapper();
-    }
     private final ObjectNode node;
     private final String path;
     private final LocatedTree tree;
@@ -68,7 +65,7 @@ public final class SpecReader {
             map.forEach((k, e) -> o.set((String) k, tree(e)));
             return o;
         }
-        return Mapper.INSTANCE.valueToTree(v);
+        return PlainJson.mapper().valueToTree(v);
     }
 
     /**
@@ -102,7 +99,7 @@ public final class SpecReader {
                 return null;
             }
             default -> {
-                return Mapper.INSTANCE.convertValue(v, Object.class);
+                return PlainJson.mapper().convertValue(v, Object.class);
             }
         }
     }

@@ -1,6 +1,6 @@
 package io.stagedrollout.core.action.kind;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stagedrollout.core.text.PlainJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagedrollout.core.action.Action;
 import io.stagedrollout.core.action.ActionEnvironment;
@@ -26,10 +26,6 @@ import java.util.Map;
  * connection failures are retried with backoff.
  */
 public final class WebhookAction implements ActionKind {
-    /** Built on first use: every driving command registers this kind, few plans use it (issue 18). */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
 
     record Config(String url, String method, Map<String, String> headers, Map<String, Object> body, String tokenEnv,
             Duration timeout, int retries) {}
@@ -60,7 +56,7 @@ public final class WebhookAction implements ActionKind {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         var b = r.raw("body");
         if (b != null) {
-            if (b.isObject()) body = Json.MAPPER.convertValue(b, Map.class);
+            if (b.isObject()) body = PlainJson.mapper().convertValue(b, Map.class);
             else r.problem("body", "must be a mapping of JSON fields");
         }
         String tokenEnv = r.string("tokenEnv").orElse(null);
@@ -75,7 +71,7 @@ public final class WebhookAction implements ActionKind {
         return request -> {
             String target = Templates.render(c.url(), request.variables(), Templates::urlEncode);
             String url = Redact.url(target); // as shown in output and the journal
-            ObjectNode body = Json.MAPPER.valueToTree(c.body());
+            ObjectNode body = PlainJson.mapper().valueToTree(c.body());
             body.put("operation", request.operation().name());
             ObjectNode rollout = body.putObject("rollout");
             request.variables().forEach(rollout::put);

@@ -1,7 +1,7 @@
 package io.stagedrollout.core.gate.kind;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stagedrollout.core.text.PlainJson;
 import io.stagedrollout.core.gate.GateEnvironment;
 import io.stagedrollout.core.gate.GateKind;
 import io.stagedrollout.core.gate.GateProbe;
@@ -31,10 +31,6 @@ import java.util.Map;
  * </pre>
  */
 public final class HttpGate implements GateKind {
-    /** Built on first use: every driving command registers this kind, and only a probe with a pointer reads JSON. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
 
     record Config(String url, String method, List<Integer> expectStatus, Duration timeout, Duration maxLatency,
             String jsonPointer, String jsonEquals, String tokenEnv) {}
@@ -125,7 +121,7 @@ public final class HttpGate implements GateKind {
                 }
                 JsonNode field;
                 try {
-                    JsonNode root = Json.MAPPER.readTree(resp.text());
+                    JsonNode root = PlainJson.mapper().readTree(resp.text());
                     field = root == null ? null : root.at(c.jsonPointer());
                 } catch (IOException e) {
                     return new Measurement(spec.name(), at, Outcome.ERROR, null, url + " did not answer JSON", data);
